@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from plans.urls import auth_urlpatterns
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include(auth_urlpatterns)),
+    path("", include("plans.urls")),
+]

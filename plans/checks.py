@@ -1,0 +1,356 @@
+"""The Part 1 checks of DOMAIN.md §6 over one plan view-model.
+
+Errors block "ready for sign-off" and submission; warnings are shown but do not block. Each issue
+names the section and the field it is about, so the check page links straight to it.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bcf.core.markup import plain_text
+
+from . import editions as ed
+from .editions import get_edition
+
+ERROR = "ERROR"
+WARNING = "WARNING"
+
+# Kinds of issue; "missing" means a required answer is empty (the section is then "In progress").
+MISSING = "missing"
+PROBLEM = "problem"
+
+PLACEHOLDER_PATTERNS = [
+    re.compile(r"<\s*(?:date|dd/mm/yyyy|name of [^<>\n]{1,40}|job title|insert[^<>\n]{0,40})\s*>", re.I),
+    # "xx", "Xxx", "yy" or "£1xxk" standing where a figure should be.
+    re.compile(r"(?<![A-Za-z0-9])£?\d*(?:[xX]{2,6}|yy|YY)\d*(?:k|m|bn|%)?(?![A-Za-z])"),
+    re.compile(r"\btbc\b", re.I),
+    # Case-sensitive: "due to be completed by June" is prose, "To be completed" is the template's.
+    re.compile(r"\bTo be completed\b"),
+    re.compile(r"\bInsert\b[^.\n]{0,40}"),
+    re.compile(r"\bto insert here\b[^.\n]{0,40}", re.I),
+    re.compile(r"Error! Reference source not found\.?", re.I),
+]
+
+
+@dataclass(frozen=True)
+class Issue:
+    level: str
+    message: str
+    section: str = ""  # section slug
+    anchor: str = ""  # id of the field on the section page
+    kind: str = PROBLEM
+
+    @property
+    def is_error(self):
+        return self.level == ERROR
+
+    def line(self):
+        return f"{self.level} {self.message}"
+
+
+def find_placeholders(text):
+    """Template placeholders left in `text`, as the strings found."""
+    if not text:
+        return []
+    found = []
+    for pattern in PLACEHOLDER_PATTERNS:
+        for match in pattern.finditer(text):
+            value = match.group(0).strip()
+            if len(value) > 30:
+                value = value[:30].rsplit(" ", 1)[0] + "…"
+            if value and value not in found:
+                found.append(value)
+    return found
+
+
+def anchor_for(key, part="text"):
+    return "id_" + key.replace(".", "-") + "-" + part
+
+
+def _filled(answer, part):
+    if answer is None:
+        return False
+    value = getattr(answer, part)
+    if part == ed.TEXT or part == ed.TOOL:
+        return bool(value and value.strip())
+    if part == ed.BREAKDOWN:
+        return bool(value)
+    return value is not None
+
+
+def _question_required(question, answers):
+    if question.required_when is None:
+        return question.required
+    other = answers.get(question.required_when.key)
+    return other is not None and getattr(other, question.required_when.part) == question.required_when.value
+
+
+def _money(value):
+    return Decimal(str(value)) if value not in (None, "") else None
+
+
+def check_plan(view):
+    """Every Part 1 error and warning of the plan, in template order."""
+    plan = view.plan
+    edition = get_edition(plan.edition)
+    issues = []
+    add = issues.append
+
+    def placeholder_issues(text, section, anchor, where):
+        for found in find_placeholders(text):
+            add(Issue(ERROR, f"{where}: template placeholder “{found}” left in", section, anchor))
+
+    for section in edition.sections:
+        slug = section.slug
+        if section.kind == ed.SUMMARY:
+            _check_summary(view, section, add, placeholder_issues)
+        elif section.kind == ed.DOCUMENTS:
+            for doc in view.documents:
+                where = f"{section.heading}, document {doc.ref or doc.title}"
+                placeholder_issues(doc.title, slug, f"document-{doc.pk}", where)
+                placeholder_issues(doc.synopsis, slug, f"document-{doc.pk}", where)
+        elif section.kind == ed.RISKS:
+            _check_risks(view, section, add, placeholder_issues)
+        elif section.kind == ed.SCHEMES:
+            _check_schemes(view, section, add, placeholder_issues, annex1=True)
+        elif section.kind == ed.MILESTONES:
+            _check_milestones(view, section, add, placeholder_issues)
+        elif section.kind == ed.PROVIDERS:
+            _check_providers(view, section, add, placeholder_issues)
+        if "schemes" in section.tables:
+            _check_schemes(view, section, add, placeholder_issues, annex1=False)
+        for question in section.questions:
+            _check_question(view, section, question, add, placeholder_issues)
+    return issues
+
+
+def _check_summary(view, section, add, placeholder_issues):
+    plan, slug = view.plan, section.slug
+    if not plan.boundary_differences.strip():
+        add(Issue(ERROR, "Summary of Plan: enter the boundary differences (or “No boundary differences”)", slug,
+                  "id_boundary_differences", MISSING))
+    if plan.date_agreed_at_hwb is None:
+        add(Issue(ERROR, "Summary of Plan: enter the date agreed at the Health and Wellbeing Board", slug,
+                  "id_date_agreed_at_hwb", MISSING))
+    for year, total, minimum, anchor in (
+        ("2014/15", plan.total_agreed_2014_15, plan.minimum_2014_15, "id_total_agreed_2014_15"),
+        ("2015/16", plan.total_agreed_2015_16, plan.minimum_2015_16, "id_total_agreed_2015_16"),
+    ):
+        if total is None:
+            add(Issue(ERROR, f"Summary of Plan: enter the total agreed value of the pooled budget for {year}", slug,
+                      anchor, MISSING))
+        elif minimum is not None and total < minimum:
+            add(Issue(ERROR, f"Summary of Plan: the total agreed pooled budget for {year} (£{total:,.2f}) is below "
+                             f"the minimum required (£{minimum:,.2f})", slug, anchor))
+    for text, anchor, where in (
+        (plan.boundary_differences, "id_boundary_differences", "boundary differences"),
+        (plan.date_agreed_note, "id_date_agreed_note", "note on the date agreed"),
+        (plan.total_agreed_note, "id_total_agreed_note", "note on the total agreed value"),
+    ):
+        placeholder_issues(text, slug, anchor, f"Summary of Plan, {where}")
+
+
+def _check_question(view, section, question, add, placeholder_issues):
+    answers = view.answers
+    answer = answers.get(question.key)
+    label = ed.question_label(section, question)
+    if _question_required(question, answers):
+        for part in question.must_fill:
+            if not _filled(answer, part):
+                what = {"text": "an answer", "yes": "yes or no", "date": "a date", "percent": "a percentage",
+                        "amount": "an amount"}.get(part, question.label_for(part).lower())
+                add(Issue(ERROR, f"{label}: enter {what}", section.slug, anchor_for(question.key, part), MISSING))
+    if answer is None:
+        return
+    placeholder_issues(answer.text, section.slug, anchor_for(question.key), label)
+    placeholder_issues(answer.tool, section.slug, anchor_for(question.key, "tool"), label)
+    for line in answer.breakdown or []:
+        placeholder_issues(line.get("label", ""), section.slug, anchor_for(question.key, "breakdown"), label)
+    key = question.key
+    if key == "conditions.nhs_number_commitment" and answers.get("conditions.nhs_number") is not None:
+        nhs = answers["conditions.nhs_number"]
+        if nhs.yes is False and answer.date is None:
+            add(Issue(ERROR, f"{label}: the NHS Number is not in use; give the date it will be in place by",
+                      section.slug, anchor_for(key, "date")))
+    if ed.DATE in question.parts and answer.date is not None and key.startswith("conditions.nhs_number"):
+        reference = _submission_date(view)
+        if reference and answer.date < reference:
+            add(Issue(WARNING, f"{label}: the commitment date {answer.date:%d/%m/%Y} is before the submission date "
+                               f"{reference:%d/%m/%Y}", section.slug, anchor_for(key, "date")))
+    if ed.BREAKDOWN in question.parts and answer.breakdown and answer.amount is not None:
+        total = sum((_money(line.get("amount")) or Decimal(0)) for line in answer.breakdown)
+        if total != answer.amount:
+            add(Issue(WARNING, f"{label}: the breakdown adds up to £{total:,.2f}, not the stated total "
+                               f"£{answer.amount:,.2f}", section.slug, anchor_for(key, "breakdown")))
+    if key == "conditions.carers" and answer.amount is not None:
+        care_act = answers.get("conditions.social_care_amount")
+        if care_act is not None and care_act.care_act_amount is not None and answer.amount > care_act.care_act_amount:
+            add(Issue(WARNING, f"{label}: carers' support (£{answer.amount:,.2f}) is greater than the Care Act amount "
+                               f"(£{care_act.care_act_amount:,.2f})", section.slug, anchor_for(key, "amount")))
+
+
+def _submission_date(view):
+    plan = view.plan
+    if plan.date_submitted:
+        return plan.date_submitted.date()
+    for code, _label, deadline in get_edition(plan.edition).rounds:
+        if code == plan.round:
+            from datetime import date
+
+            return date.fromisoformat(deadline[:10])
+    return None
+
+
+def _check_risks(view, section, add, placeholder_issues):
+    slug = section.slug
+    if not view.risks:
+        add(Issue(ERROR, f"{section.heading}: add at least one risk", slug, "add-risk", MISSING))
+    scored = view.plan.edition == "2014-09"
+    for index, risk in enumerate(view.risks, start=1):
+        where = f"{section.heading}, risk {index}"
+        anchor = f"risk-{risk.pk}"
+        for name, value in (("likelihood", risk.likelihood), ("impact", risk.impact)):
+            if value is not None and not 1 <= value <= 5:
+                add(Issue(ERROR, f"{where}: the {name} must be from 1 to 5 (it is {value})", slug, anchor))
+            elif value is None and scored:
+                add(Issue(ERROR, f"{where}: give the {name} from 1 to 5", slug, anchor, MISSING))
+        if not scored and not (risk.rating or (risk.impact_level and risk.likelihood_level)):
+            add(Issue(ERROR, f"{where}: give a risk rating", slug, anchor, MISSING))
+        if not risk.mitigation.strip():
+            add(Issue(ERROR, f"{where}: describe the mitigating actions", slug, anchor, MISSING))
+        placeholder_issues(risk.risk, slug, anchor, where)
+        placeholder_issues(risk.mitigation, slug, anchor, where)
+        placeholder_issues(risk.impact_falls_on, slug, anchor, where)
+
+
+def _check_schemes(view, section, add, placeholder_issues, *, annex1):
+    slug = section.slug
+    if annex1 and not view.schemes:
+        add(Issue(ERROR, f"{section.heading}: add at least one scheme", slug, "add-scheme", MISSING))
+    for scheme in view.schemes:
+        where = f"Scheme {scheme.ref}"
+        anchor = f"scheme-{scheme.pk}"
+        placeholder_issues(scheme.name, slug, anchor, where)
+        placeholder_issues(scheme.theme, slug, anchor, where)
+        if annex1:
+            if not scheme.annex1_complete:
+                missing = [short for (name, _, _), short in zip(_annex1_fields(), ANNEX1_LABELS, strict=True)
+                           if not getattr(scheme, name).strip()]
+                detail = "not started" if len(missing) == len(ANNEX1_LABELS) else "empty: " + "; ".join(missing)
+                add(Issue(ERROR, f"{where}: complete its Annex 1 Detailed Scheme Description ({detail})", slug,
+                          anchor, MISSING))
+            for name, label, _ in _annex1_fields():
+                placeholder_issues(getattr(scheme, name), slug, anchor, f"{where}, Annex 1 – {label}")
+
+
+ANNEX1_LABELS = ("objective", "overview", "delivery chain", "evidence base", "impact", "feedback loop",
+                 "success factors")
+
+
+def _annex1_fields():
+    from schemes.models import ANNEX1_FIELDS
+
+    return ANNEX1_FIELDS
+
+
+def _check_milestones(view, section, add, placeholder_issues):
+    from schemes.milestones import dependency_problems
+
+    slug = section.slug
+    if not view.milestones:
+        add(Issue(ERROR, f"{section.heading}: add the key milestones", slug, "add-milestone", MISSING))
+    for number, message in dependency_problems([(m.number, m.depends_on) for m in view.milestones]):
+        add(Issue(ERROR, f"{section.heading}: {message}", slug, f"milestone-{number}"))
+    scheme_refs = {s.ref.lower() for s in view.schemes}
+    for milestone in view.milestones:
+        anchor = f"milestone-{milestone.number}"
+        if milestone.scheme_ref and milestone.scheme_ref.lower() not in scheme_refs:
+            add(Issue(WARNING, f"Milestone {milestone.number}: scheme “{milestone.scheme_ref}” is not in the list of "
+                               f"schemes", slug, anchor))
+        if milestone.start and milestone.end and milestone.end < milestone.start:
+            add(Issue(ERROR, f"Milestone {milestone.number}: ends before it starts", slug, anchor))
+        placeholder_issues(milestone.task, slug, anchor, f"Milestone {milestone.number}")
+        placeholder_issues(milestone.period, slug, anchor, f"Milestone {milestone.number}")
+
+
+def _check_providers(view, section, add, placeholder_issues):
+    slug = section.slug
+    if not view.provider_commentaries:
+        add(Issue(ERROR, f"{section.heading}: add the commentary of each acute provider", slug, "add-provider",
+                  MISSING))
+    for commentary in view.provider_commentaries:
+        where = f"Annex 2, {commentary.provider}"
+        anchor = f"provider-{commentary.pk}"
+        if commentary.agrees is False and not commentary.disagreement.strip():
+            add(Issue(ERROR, f"{where}: the provider does not agree (Q1), so Q2 must explain why", slug, anchor))
+        placeholder_issues(commentary.signature, slug, anchor, where)
+        placeholder_issues(commentary.disagreement, slug, anchor, where)
+        placeholder_issues(commentary.ceo, slug, anchor, where)
+
+
+def errors(issues):
+    return [i for i in issues if i.level == ERROR]
+
+
+def warnings(issues):
+    return [i for i in issues if i.level == WARNING]
+
+
+# Section statuses on the task list (GOV.UK task list pattern).
+NOT_STARTED = "Not started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+HAS_ERRORS = "Has errors"
+CANNOT_START = "Cannot start yet"
+
+
+def section_statuses(view, issues):
+    """Status of every section of the plan's edition, keyed by slug."""
+    by_section = {}
+    for issue in issues:
+        if issue.level == ERROR:
+            by_section.setdefault(issue.section, []).append(issue)
+    statuses = {}
+    for section in view.edition.sections:
+        if section.kind == ed.SIGNOFF:
+            statuses[section.slug] = CANNOT_START if view.plan.is_editable else IN_PROGRESS
+            continue
+        problems = by_section.get(section.slug, [])
+        started = _section_started(view, section)
+        if any(p.kind == PROBLEM for p in problems):
+            statuses[section.slug] = HAS_ERRORS
+        elif not started:
+            statuses[section.slug] = NOT_STARTED
+        elif problems:
+            statuses[section.slug] = IN_PROGRESS
+        else:
+            statuses[section.slug] = COMPLETED
+    return statuses
+
+
+def _section_started(view, section):
+    plan = view.plan
+    if section.kind == ed.SUMMARY:
+        return bool(plan.boundary_differences or plan.date_agreed_at_hwb or plan.total_agreed_2014_15
+                    or plan.total_agreed_2015_16)
+    if section.kind == ed.DOCUMENTS:
+        return bool(view.documents)
+    if section.kind == ed.RISKS:
+        return bool(view.risks)
+    if section.kind == ed.SCHEMES:
+        return bool(view.schemes)
+    if section.kind == ed.MILESTONES:
+        return bool(view.milestones)
+    if section.kind == ed.PROVIDERS:
+        return bool(view.provider_commentaries)
+    for question in section.questions:
+        answer = view.answers.get(question.key)
+        if answer is not None and any(_filled(answer, part) for part in question.parts):
+            return True
+    return "schemes" in section.tables and bool(view.schemes)
+
+
+def text_of(view):
+    """Every answer's words, for tests and the PDF check."""
+    return {key: plain_text(answer.text) for key, answer in view.answers.items()}

@@ -1,0 +1,153 @@
+"""Reads, always scoped to the user: a plan the user holds no role for is not found (404)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from schemes.models import Milestone, Scheme
+
+from .models import (
+    Answer,
+    ChangeRecord,
+    Plan,
+    PlanCCG,
+    PlanningUnit,
+    PlanStatus,
+    RelatedDocument,
+    Risk,
+    Role,
+    RoleAssignment,
+)
+
+VISIBLE_TO_NATIONAL = [PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.ASSURED]
+
+
+def roles_for_user(user):
+    if not user.is_authenticated:
+        return RoleAssignment.objects.none()
+    return RoleAssignment.objects.filter(user=user).select_related("hwb", "area_team", "ccg")
+
+
+def plans_for_user(user):
+    """Every plan the user may read: their HWBs', their area teams', and (national) submitted ones."""
+    if not user.is_authenticated or not user.is_active:
+        return Plan.objects.none()
+    if user.is_superuser:
+        return Plan.objects.all()
+    roles = list(roles_for_user(user))
+    condition = Q(pk__in=[])
+    hwb_ids = {r.hwb_id for r in roles if r.role in (Role.EDITOR, Role.SIGNATORY, Role.CHAIR)}
+    if hwb_ids:
+        condition |= Q(hwb_id__in=hwb_ids)
+    area_ids = {r.area_team_id for r in roles if r.role == Role.REVIEWER}
+    if area_ids:
+        condition |= Q(hwb__area_team_id__in=area_ids)
+    if any(r.role == Role.NATIONAL for r in roles):
+        condition |= Q(status__in=VISIBLE_TO_NATIONAL)
+    return Plan.objects.filter(condition)
+
+
+def plan_for_user(user, plan_id):
+    try:
+        return plans_for_user(user).select_related("hwb__local_authority", "hwb__area_team").get(pk=plan_id)
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such plan") from None
+
+
+def user_roles_for_plan(user, plan):
+    if user.is_superuser:
+        return set(Role.values)
+    roles = set()
+    for r in roles_for_user(user):
+        if r.hwb_id == plan.hwb_id and r.role in (Role.EDITOR, Role.SIGNATORY, Role.CHAIR):
+            roles.add(r.role)
+        elif r.role == Role.REVIEWER and r.area_team_id == plan.hwb.area_team_id:
+            roles.add(r.role)
+        elif r.role == Role.NATIONAL:
+            roles.add(r.role)
+    return roles
+
+
+def user_can_edit(user, plan):
+    return plan.is_editable and (Role.EDITOR in user_roles_for_plan(user, plan))
+
+
+def plan_with_everything(plan_id):
+    """The plan with every table it shows prefetched: query count independent of the number of rows."""
+    return (
+        Plan.objects.select_related("hwb__local_authority", "hwb__area_team")
+        .prefetch_related(
+            Prefetch("ccg_links", queryset=PlanCCG.objects.select_related("ccg")),
+            Prefetch("planning_units", queryset=PlanningUnit.objects.prefetch_related("ccgs")),
+            Prefetch("answers", queryset=Answer.objects.all()),
+            Prefetch("documents", queryset=RelatedDocument.objects.all()),
+            Prefetch("risks", queryset=Risk.objects.all()),
+            Prefetch("schemes", queryset=Scheme.objects.select_related("planning_unit")),
+            Prefetch("milestones", queryset=Milestone.objects.all()),
+            "provider_commentaries__provider",
+        )
+        .get(pk=plan_id)
+    )
+
+
+@dataclass
+class QuestionView:
+    question: object
+    answer: object  # Answer or None
+    section: object
+
+    @property
+    def key(self):
+        return self.question.key
+
+
+@dataclass
+class PlanView:
+    """One view-model of a plan, used by the task list, the check page, the PDF and the JSON."""
+
+    plan: Plan
+    edition: object
+    answers: dict
+    ccgs: list
+    planning_units: list
+    documents: list
+    images: dict  # question key -> [RelatedDocument]
+    risks: list
+    schemes: list
+    milestones: list
+    provider_commentaries: list
+    extra: dict = field(default_factory=dict)
+
+    def answer(self, key):
+        return self.answers.get(key)
+
+    def questions(self, section):
+        return [QuestionView(q, self.answers.get(q.key), section) for q in section.questions]
+
+
+def plan_view(plan_or_id):
+    plan_id = plan_or_id.pk if isinstance(plan_or_id, Plan) else plan_or_id
+    plan = plan_with_everything(plan_id)
+    documents = list(plan.documents.all())
+    images = {}
+    for doc in documents:
+        if doc.question_key:
+            images.setdefault(doc.question_key, []).append(doc)
+    return PlanView(
+        plan=plan,
+        edition=plan.edition_def,
+        answers={a.key: a for a in plan.answers.all()},
+        ccgs=plan.ordered_ccgs(),
+        planning_units=list(plan.planning_units.all()),
+        documents=[d for d in documents if not d.question_key],
+        images=images,
+        risks=list(plan.risks.all()),
+        schemes=list(plan.schemes.all()),
+        milestones=list(plan.milestones.all()),
+        provider_commentaries=list(plan.provider_commentaries.all()),
+    )
+
+
+def plan_history(plan):
+    return ChangeRecord.objects.filter(plan=plan).select_related("user")
