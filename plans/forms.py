@@ -8,6 +8,8 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from bcf.core.money import ParseError, parse_money, parse_percent
 from bcf.core.uploads import check_upload
@@ -95,6 +97,7 @@ class EmailLoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("username", field_width=20), Field.text("password", field_width=20), Button("submit", "Sign in")
         )
@@ -129,10 +132,17 @@ class SectionAnswersForm(forms.Form):
 
     def _make_field(self, question, part):
         label = question.label_for(part)
+        help_text = ""
+        if part == ed.TEXT and question.prompt_is_label:
+            # The prompt is the label of the answer box; quoted sub-prompts are its hint.
+            label = question.prompt
+            if question.points:
+                items = "".join(f"<li>“{escape(point)}”</li>" for point in question.points)
+                help_text = mark_safe(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')  # noqa: S308
         if part == ed.TEXT:
             return forms.CharField(
-                label=label, required=False, max_length=LONG_TEXT_MAX, strip=False,
-                widget=forms.Textarea(attrs={"rows": 12, "class": "govuk-textarea govuk-js-character-count"}),
+                label=label, help_text=help_text, required=False, max_length=LONG_TEXT_MAX, strip=False,
+                widget=forms.Textarea(attrs={"rows": 12, "class": "govuk-textarea govuk-js-character-count", "aria-describedby": ""}),
             )
         if part == ed.YES:
             return YesNoField(label=label, required=False)

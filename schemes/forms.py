@@ -22,11 +22,13 @@ class SchemeForm(RowForm):
     def __init__(self, *args, plan, instance=None, **kwargs):
         self.instance = instance
         super().__init__(*args, plan=plan, **kwargs)
-        self.fields["planning_unit"].queryset = plan.planning_units.all()
+        if "planning_unit" in self.fields:
+            self.fields["planning_unit"].queryset = plan.planning_units.all()
 
     def build_layout(self):
         layout = [Field.text("ref", field_width=5), Field.text("theme"), Field.text("name")]
         if self.plan.planning_units.exists():
+            self.fields["planning_unit"].queryset = self.plan.planning_units.all()
             layout.append(Field.select("planning_unit"))
         else:
             del self.fields["planning_unit"]

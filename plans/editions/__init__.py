@@ -59,8 +59,17 @@ class Question:
             return self.required_parts
         return tuple(p for p in self.parts if p not in (BREAKDOWN, TOOL, COUNT, PERCENT_JOINT_CARE_PLAN))
 
+    @property
+    def prompt_is_label(self):
+        """A question whose answer is mainly text uses its prompt as the answer box's label."""
+        return self.parts[0] == TEXT and not (self.title and self.prompt == self.title)
+
     def label_for(self, part):
-        return self.part_labels.get(part, DEFAULT_PART_LABELS[part])
+        if part in self.part_labels:
+            return self.part_labels[part]
+        if part == TEXT and len(self.parts) > 1:
+            return "Details"
+        return DEFAULT_PART_LABELS[part]
 
 
 DEFAULT_PART_LABELS = {
