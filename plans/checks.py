@@ -65,7 +65,13 @@ def find_placeholders(text):
 
 
 def anchor_for(key, part="text"):
-    return "id_" + key.replace(".", "-") + "-" + part
+    """The id of the element a check links to on the section page."""
+    name = key.replace(".", "-") + "-" + part
+    if part == "date":
+        return f"id_{name}_0"  # the day box of a GOV.UK date input
+    if part == "breakdown":
+        return f"{name}-rows"  # the breakdown fieldset
+    return f"id_{name}"
 
 
 def _filled(answer, part):
@@ -157,6 +163,10 @@ def _check_question(view, section, question, add, placeholder_issues):
     label = ed.question_label(section, question)
     if _question_required(question, answers):
         for part in question.must_fill:
+            if question.key == "conditions.nhs_number_commitment" and part == ed.DATE and not _filled(answer, part):
+                add(Issue(ERROR, f"{label}: the NHS Number is not in use; give the date it will be in place by",
+                          section.slug, anchor_for(question.key, part)))
+                continue
             if not _filled(answer, part):
                 what = {"text": "an answer", "yes": "yes or no", "date": "a date", "percent": "a percentage",
                         "amount": "an amount"}.get(part, question.label_for(part).lower())
@@ -168,11 +178,6 @@ def _check_question(view, section, question, add, placeholder_issues):
     for line in answer.breakdown or []:
         placeholder_issues(line.get("label", ""), section.slug, anchor_for(question.key, "breakdown"), label)
     key = question.key
-    if key == "conditions.nhs_number_commitment" and answers.get("conditions.nhs_number") is not None:
-        nhs = answers["conditions.nhs_number"]
-        if nhs.yes is False and answer.date is None:
-            add(Issue(ERROR, f"{label}: the NHS Number is not in use; give the date it will be in place by",
-                      section.slug, anchor_for(key, "date")))
     if ed.DATE in question.parts and answer.date is not None and key.startswith("conditions.nhs_number"):
         reference = _submission_date(view)
         if reference and answer.date < reference:

@@ -15,7 +15,6 @@ from bcf.core.money import ParseError, parse_money, parse_percent
 from bcf.core.uploads import check_upload
 
 from . import editions as ed
-from .checks import anchor_for
 from .models import Level, RiskRating
 
 LONG_TEXT_MAX = 60_000
@@ -35,8 +34,8 @@ class MoneyField(forms.CharField):
             return f"£{value:,.2f}"
         return value
 
-    def to_python(self, value):
-        value = super().to_python(value)
+    def clean(self, value):
+        value = super().clean(value)
         try:
             return parse_money(value)
         except ParseError as exc:
@@ -54,8 +53,8 @@ class PercentField(forms.CharField):
             return f"{value.normalize():f}"
         return value
 
-    def to_python(self, value):
-        value = super().to_python(value)
+    def clean(self, value):
+        value = super().clean(value)
         try:
             return parse_percent(value, minimum=self.minimum, maximum=self.maximum)
         except ParseError as exc:
@@ -104,7 +103,7 @@ class EmailLoginForm(AuthenticationForm):
 
 
 def field_name(key, part):
-    return anchor_for(key, part).removeprefix("id_").removesuffix("_0")
+    return key.replace(".", "-") + "-" + part
 
 
 class SectionAnswersForm(forms.Form):

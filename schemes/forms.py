@@ -63,9 +63,9 @@ class MonthField(forms.CharField):
             return format_month(value)
         return value
 
-    def to_python(self, value):
+    def clean(self, value):
         try:
-            return parse_month(super().to_python(value))
+            return parse_month(super().clean(value))
         except ParseError as exc:
             raise forms.ValidationError(str(exc)) from None
 
@@ -76,9 +76,9 @@ class DependenciesField(forms.CharField):
             return format_dependencies(value)
         return value
 
-    def to_python(self, value):
+    def clean(self, value):
         try:
-            return parse_dependencies(super().to_python(value))
+            return parse_dependencies(super().clean(value))
         except ParseError as exc:
             raise forms.ValidationError(str(exc)) from None
 

@@ -1,0 +1,36 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from plans.models import Plan
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "fixtures" / "demo"
+SEEDS = ROOT.parent / "shared" / "seeds"
+DEMO_PASSWORD = "bcf-demo-2014"
+
+
+def demo_document(name):
+    return json.loads((DEMO / f"{name}.json").read_text())
+
+
+@pytest.fixture
+def demo(db):
+    """The three demo plans and every demo account, loaded as `make run` loads them."""
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return {
+        "cheshire-east": Plan.objects.get(hwb__name__startswith="Cheshire East"),
+        "nottinghamshire": Plan.objects.get(hwb__name__startswith="Nottinghamshire"),
+        "rutland": Plan.objects.get(hwb__name__startswith="Rutland"),
+    }
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

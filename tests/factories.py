@@ -1,0 +1,134 @@
+"""factory_boy factories: one per model, with a trait per workflow state where it matters."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from plans.models import (
+    CCG,
+    AreaTeam,
+    HealthAndWellbeingBoard,
+    LocalAuthority,
+    Plan,
+    PlanCCG,
+    PlanStatus,
+    Risk,
+    Role,
+    RoleAssignment,
+)
+from schemes.models import Milestone, Scheme
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    username = factory.SelfAttribute("email")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class AreaTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AreaTeam
+
+    name = factory.Sequence(lambda n: f"NHS England Area Team {n}")
+
+
+class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LocalAuthority
+
+    name = factory.Sequence(lambda n: f"Borough Council {n}")
+
+
+class CCGFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CCG
+
+    name = factory.Sequence(lambda n: f"NHS Example {n} CCG")
+
+
+class HWBFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HealthAndWellbeingBoard
+
+    name = factory.Sequence(lambda n: f"Example {n} Health and Wellbeing Board")
+    local_authority = factory.SubFactory(LocalAuthorityFactory)
+    area_team = factory.SubFactory(AreaTeamFactory)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+        skip_postgeneration_save = True
+
+    hwb = factory.SubFactory(HWBFactory)
+    edition = "2014-09"
+    round = "revised"
+    status = PlanStatus.DRAFT
+
+    class Params:
+        original = factory.Trait(edition="2014-04", round="final")
+        awaiting_sign_off = factory.Trait(status=PlanStatus.AWAITING_SIGN_OFF)
+        submitted = factory.Trait(status=PlanStatus.SUBMITTED)
+
+    @factory.post_generation
+    def ccgs(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for position, ccg in enumerate(extracted or [CCGFactory()]):
+            PlanCCG.objects.create(plan=self, ccg=ccg, position=position)
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.EDITOR
+    hwb = None
+    area_team = None
+
+
+def editor_for(plan, **kwargs):
+    return RoleFactory(role=Role.EDITOR, hwb=plan.hwb, **kwargs).user
+
+
+class SchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scheme
+
+    plan = factory.SubFactory(PlanFactory)
+    ref = factory.Sequence(lambda n: f"S{n}")
+    name = factory.Sequence(lambda n: f"Scheme {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    task = "Develop service specification"
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Risk
+
+    plan = factory.SubFactory(PlanFactory)
+    risk = "Partners cannot meet their contributions"
+    mitigation = "Monthly finance review"
+    likelihood = 3
+    impact = 4
