@@ -134,21 +134,49 @@ def check_plan(view):
 def _check_summary(view, section, add, placeholder_issues):
     plan, slug = view.plan, section.slug
     if not plan.boundary_differences.strip():
-        add(Issue(ERROR, "Summary of Plan: enter the boundary differences (or “No boundary differences”)", slug,
-                  "id_boundary_differences", MISSING))
+        add(
+            Issue(
+                ERROR,
+                "Summary of Plan: enter the boundary differences (or “No boundary differences”)",
+                slug,
+                "id_boundary_differences",
+                MISSING,
+            )
+        )
     if plan.date_agreed_at_hwb is None:
-        add(Issue(ERROR, "Summary of Plan: enter the date agreed at the Health and Wellbeing Board", slug,
-                  "id_date_agreed_at_hwb", MISSING))
+        add(
+            Issue(
+                ERROR,
+                "Summary of Plan: enter the date agreed at the Health and Wellbeing Board",
+                slug,
+                "id_date_agreed_at_hwb",
+                MISSING,
+            )
+        )
     for year, total, minimum, anchor in (
         ("2014/15", plan.total_agreed_2014_15, plan.minimum_2014_15, "id_total_agreed_2014_15"),
         ("2015/16", plan.total_agreed_2015_16, plan.minimum_2015_16, "id_total_agreed_2015_16"),
     ):
         if total is None:
-            add(Issue(ERROR, f"Summary of Plan: enter the total agreed value of the pooled budget for {year}", slug,
-                      anchor, MISSING))
+            add(
+                Issue(
+                    ERROR,
+                    f"Summary of Plan: enter the total agreed value of the pooled budget for {year}",
+                    slug,
+                    anchor,
+                    MISSING,
+                )
+            )
         elif minimum is not None and total < minimum:
-            add(Issue(ERROR, f"Summary of Plan: the total agreed pooled budget for {year} (£{total:,.2f}) is below "
-                             f"the minimum required (£{minimum:,.2f})", slug, anchor))
+            add(
+                Issue(
+                    ERROR,
+                    f"Summary of Plan: the total agreed pooled budget for {year} (£{total:,.2f}) is below "
+                    f"the minimum required (£{minimum:,.2f})",
+                    slug,
+                    anchor,
+                )
+            )
     for text, anchor, where in (
         (plan.boundary_differences, "id_boundary_differences", "boundary differences"),
         (plan.date_agreed_note, "id_date_agreed_note", "note on the date agreed"),
@@ -164,12 +192,23 @@ def _check_question(view, section, question, add, placeholder_issues):
     if _question_required(question, answers):
         for part in question.must_fill:
             if question.key == "conditions.nhs_number_commitment" and part == ed.DATE and not _filled(answer, part):
-                add(Issue(ERROR, f"{label}: the NHS Number is not in use; give the date it will be in place by",
-                          section.slug, anchor_for(question.key, part)))
+                add(
+                    Issue(
+                        ERROR,
+                        f"{label}: the NHS Number is not in use; give the date it will be in place by",
+                        section.slug,
+                        anchor_for(question.key, part),
+                    )
+                )
                 continue
             if not _filled(answer, part):
-                what = {"text": "an answer", "yes": "yes or no", "date": "a date", "percent": "a percentage",
-                        "amount": "an amount"}.get(part, question.label_for(part).lower())
+                what = {
+                    "text": "an answer",
+                    "yes": "yes or no",
+                    "date": "a date",
+                    "percent": "a percentage",
+                    "amount": "an amount",
+                }.get(part, question.label_for(part).lower())
                 add(Issue(ERROR, f"{label}: enter {what}", section.slug, anchor_for(question.key, part), MISSING))
     if answer is None:
         return
@@ -181,18 +220,38 @@ def _check_question(view, section, question, add, placeholder_issues):
     if ed.DATE in question.parts and answer.date is not None and key.startswith("conditions.nhs_number"):
         reference = _submission_date(view)
         if reference and answer.date < reference:
-            add(Issue(WARNING, f"{label}: the commitment date {answer.date:%d/%m/%Y} is before the submission date "
-                               f"{reference:%d/%m/%Y}", section.slug, anchor_for(key, "date")))
+            add(
+                Issue(
+                    WARNING,
+                    f"{label}: the commitment date {answer.date:%d/%m/%Y} is before the submission date "
+                    f"{reference:%d/%m/%Y}",
+                    section.slug,
+                    anchor_for(key, "date"),
+                )
+            )
     if ed.BREAKDOWN in question.parts and answer.breakdown and answer.amount is not None:
         total = sum((_money(line.get("amount")) or Decimal(0)) for line in answer.breakdown)
         if total != answer.amount:
-            add(Issue(WARNING, f"{label}: the breakdown adds up to £{total:,.2f}, not the stated total "
-                               f"£{answer.amount:,.2f}", section.slug, anchor_for(key, "breakdown")))
+            add(
+                Issue(
+                    WARNING,
+                    f"{label}: the breakdown adds up to £{total:,.2f}, not the stated total £{answer.amount:,.2f}",
+                    section.slug,
+                    anchor_for(key, "breakdown"),
+                )
+            )
     if key == "conditions.carers" and answer.amount is not None:
         care_act = answers.get("conditions.social_care_amount")
         if care_act is not None and care_act.care_act_amount is not None and answer.amount > care_act.care_act_amount:
-            add(Issue(WARNING, f"{label}: carers' support (£{answer.amount:,.2f}) is greater than the Care Act amount "
-                               f"(£{care_act.care_act_amount:,.2f})", section.slug, anchor_for(key, "amount")))
+            add(
+                Issue(
+                    WARNING,
+                    f"{label}: carers' support (£{answer.amount:,.2f}) is greater than the Care Act amount "
+                    f"(£{care_act.care_act_amount:,.2f})",
+                    section.slug,
+                    anchor_for(key, "amount"),
+                )
+            )
 
 
 def _submission_date(view):
@@ -240,17 +299,34 @@ def _check_schemes(view, section, add, placeholder_issues, *, annex1):
         placeholder_issues(scheme.theme, slug, anchor, where)
         if annex1:
             if not scheme.annex1_complete:
-                missing = [short for (name, _, _), short in zip(_annex1_fields(), ANNEX1_LABELS, strict=True)
-                           if not getattr(scheme, name).strip()]
+                missing = [
+                    short
+                    for (name, _, _), short in zip(_annex1_fields(), ANNEX1_LABELS, strict=True)
+                    if not getattr(scheme, name).strip()
+                ]
                 detail = "not started" if len(missing) == len(ANNEX1_LABELS) else "empty: " + "; ".join(missing)
-                add(Issue(ERROR, f"{where}: complete its Annex 1 Detailed Scheme Description ({detail})", slug,
-                          anchor, MISSING))
+                add(
+                    Issue(
+                        ERROR,
+                        f"{where}: complete its Annex 1 Detailed Scheme Description ({detail})",
+                        slug,
+                        anchor,
+                        MISSING,
+                    )
+                )
             for name, label, _ in _annex1_fields():
                 placeholder_issues(getattr(scheme, name), slug, anchor, f"{where}, Annex 1 – {label}")
 
 
-ANNEX1_LABELS = ("objective", "overview", "delivery chain", "evidence base", "impact", "feedback loop",
-                 "success factors")
+ANNEX1_LABELS = (
+    "objective",
+    "overview",
+    "delivery chain",
+    "evidence base",
+    "impact",
+    "feedback loop",
+    "success factors",
+)
 
 
 def _annex1_fields():
@@ -271,8 +347,14 @@ def _check_milestones(view, section, add, placeholder_issues):
     for milestone in view.milestones:
         anchor = f"milestone-{milestone.number}"
         if milestone.scheme_ref and milestone.scheme_ref.lower() not in scheme_refs:
-            add(Issue(WARNING, f"Milestone {milestone.number}: scheme “{milestone.scheme_ref}” is not in the list of "
-                               f"schemes", slug, anchor))
+            add(
+                Issue(
+                    WARNING,
+                    f"Milestone {milestone.number}: scheme “{milestone.scheme_ref}” is not in the list of schemes",
+                    slug,
+                    anchor,
+                )
+            )
         if milestone.start and milestone.end and milestone.end < milestone.start:
             add(Issue(ERROR, f"Milestone {milestone.number}: ends before it starts", slug, anchor))
         placeholder_issues(milestone.task, slug, anchor, f"Milestone {milestone.number}")
@@ -282,8 +364,9 @@ def _check_milestones(view, section, add, placeholder_issues):
 def _check_providers(view, section, add, placeholder_issues):
     slug = section.slug
     if not view.provider_commentaries:
-        add(Issue(ERROR, f"{section.heading}: add the commentary of each acute provider", slug, "add-provider",
-                  MISSING))
+        add(
+            Issue(ERROR, f"{section.heading}: add the commentary of each acute provider", slug, "add-provider", MISSING)
+        )
     for commentary in view.provider_commentaries:
         where = f"Annex 2, {commentary.provider}"
         anchor = f"provider-{commentary.pk}"
@@ -337,8 +420,12 @@ def section_statuses(view, issues):
 def _section_started(view, section):
     plan = view.plan
     if section.kind == ed.SUMMARY:
-        return bool(plan.boundary_differences or plan.date_agreed_at_hwb or plan.total_agreed_2014_15
-                    or plan.total_agreed_2015_16)
+        return bool(
+            plan.boundary_differences
+            or plan.date_agreed_at_hwb
+            or plan.total_agreed_2014_15
+            or plan.total_agreed_2015_16
+        )
     if section.kind == ed.DOCUMENTS:
         return bool(view.documents)
     if section.kind == ed.RISKS:

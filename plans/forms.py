@@ -140,8 +140,14 @@ class SectionAnswersForm(forms.Form):
                 help_text = mark_safe(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')  # noqa: S308
         if part == ed.TEXT:
             return forms.CharField(
-                label=label, help_text=help_text, required=False, max_length=LONG_TEXT_MAX, strip=False,
-                widget=forms.Textarea(attrs={"rows": 12, "class": "govuk-textarea govuk-js-character-count", "aria-describedby": ""}),
+                label=label,
+                help_text=help_text,
+                required=False,
+                max_length=LONG_TEXT_MAX,
+                strip=False,
+                widget=forms.Textarea(
+                    attrs={"rows": 12, "class": "govuk-textarea govuk-js-character-count", "aria-describedby": ""}
+                ),
             )
         if part == ed.YES:
             return YesNoField(label=label, required=False)
@@ -160,7 +166,9 @@ class SectionAnswersForm(forms.Form):
     def _add_breakdown(self, question, answer):
         lines = list(answer.breakdown) if answer is not None and answer.breakdown else []
         if self.is_bound:
-            count = int(self.data.get(f"{field_name(question.key, 'breakdown')}-rows", len(lines) + BREAKDOWN_ROWS_SPARE))
+            count = int(
+                self.data.get(f"{field_name(question.key, 'breakdown')}-rows", len(lines) + BREAKDOWN_ROWS_SPARE)
+            )
             count = max(0, min(count, 50))
         else:
             count = len(lines) + BREAKDOWN_ROWS_SPARE
@@ -178,7 +186,7 @@ class SectionAnswersForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for question, names in self.groups:
+        for _question, names in self.groups:
             if ed.BREAKDOWN in names:
                 for label_name, amount_name in names[ed.BREAKDOWN]["rows"]:
                     label, amount = cleaned.get(label_name), cleaned.get(amount_name)
@@ -212,14 +220,18 @@ class SectionAnswersForm(forms.Form):
 class SummaryForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     boundary_differences = forms.CharField(
-        label="Boundary differences", required=False, max_length=LONG_TEXT_MAX,
+        label="Boundary differences",
+        required=False,
+        max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Describe any differences between the local authority and CCG boundaries, or write "
         "“No boundary differences”",
     )
     date_agreed_at_hwb = date_field("Date agreed at Health and Well-Being Board")
     date_agreed_note = forms.CharField(
-        label="Note on the date agreed (optional)", required=False, max_length=300,
+        label="Note on the date agreed (optional)",
+        required=False,
+        max_length=300,
         help_text="For example “Extraordinary meeting”",
     )
     minimum_2014_15 = MoneyField(label="Minimum required value of BCF pooled budget: 2014/15", required=False)
@@ -227,7 +239,9 @@ class SummaryForm(forms.Form):
     total_agreed_2014_15 = MoneyField(label="Total agreed value of pooled budget: 2014/15", required=False)
     total_agreed_2015_16 = MoneyField(label="Total agreed value of pooled budget: 2015/16", required=False)
     total_agreed_note = forms.CharField(
-        label="Note on the total agreed value (optional)", required=False, max_length=2000,
+        label="Note on the total agreed value (optional)",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -238,15 +252,24 @@ class SummaryForm(forms.Form):
         self.helper.layout = Layout(
             "revision",
             Field.textarea("boundary_differences", rows=6),
-            Fieldset(Field("date_agreed_at_hwb"), Field.text("date_agreed_note"), legend="Date agreed", legend_size=Size.MEDIUM),
             Fieldset(
-                Field.text("minimum_2014_15", field_width=10), Field.text("minimum_2015_16", field_width=10),
-                legend="Minimum required value of BCF pooled budget", legend_size=Size.MEDIUM,
+                Field("date_agreed_at_hwb"),
+                Field.text("date_agreed_note"),
+                legend="Date agreed",
+                legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                Field.text("total_agreed_2014_15", field_width=10), Field.text("total_agreed_2015_16", field_width=10),
+                Field.text("minimum_2014_15", field_width=10),
+                Field.text("minimum_2015_16", field_width=10),
+                legend="Minimum required value of BCF pooled budget",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("total_agreed_2014_15", field_width=10),
+                Field.text("total_agreed_2015_16", field_width=10),
                 Field.textarea("total_agreed_note", rows=3),
-                legend="Total agreed value of pooled budget", legend_size=Size.MEDIUM,
+                legend="Total agreed value of pooled budget",
+                legend_size=Size.MEDIUM,
             ),
         )
 
@@ -284,14 +307,22 @@ class RowForm(forms.Form):
 
 class DocumentForm(RowForm):
     ref = forms.CharField(label="Reference (optional)", required=False, max_length=20, help_text="For example A1 or 01")
-    title = forms.CharField(label="Document or information title", max_length=300,
-                            error_messages={"required": "Enter the document or information title"})
-    synopsis = forms.CharField(label="Synopsis and links", required=False, max_length=LONG_TEXT_MAX,
-                               widget=forms.Textarea(attrs={"rows": 5}),
-                               help_text="A short description, with links (https://…) where the document is online")
+    title = forms.CharField(
+        label="Document or information title",
+        max_length=300,
+        error_messages={"required": "Enter the document or information title"},
+    )
+    synopsis = forms.CharField(
+        label="Synopsis and links",
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="A short description, with links (https://…) where the document is online",
+    )
     question_key = forms.ChoiceField(label="Show this file under a question (optional)", required=False)
     file = forms.FileField(
-        label="Upload a file (optional)", required=False,
+        label="Upload a file (optional)",
+        required=False,
         help_text="PDF, Word (DOCX), Excel (XLSX), PNG or JPEG, up to "
         f"{settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB. Images can be shown under a question, "
         "for example a governance diagram.",
@@ -309,8 +340,11 @@ class DocumentForm(RowForm):
 
     def build_layout(self):
         return [
-            Field.text("ref", field_width=5), Field.text("title"), Field.textarea("synopsis", rows=5),
-            Field.select("question_key"), Field("file"),
+            Field.text("ref", field_width=5),
+            Field.text("title"),
+            Field.textarea("synopsis", rows=5),
+            Field.select("question_key"),
+            Field("file"),
         ]
 
     def clean_file(self):
@@ -324,8 +358,14 @@ class DocumentForm(RowForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("question_key") and cleaned.get("file") and cleaned.get("_content_type") not in (
-            "image/png", "image/jpeg",
+        if (
+            cleaned.get("question_key")
+            and cleaned.get("file")
+            and cleaned.get("_content_type")
+            not in (
+                "image/png",
+                "image/jpeg",
+            )
         ):
             self.add_error("question_key", "Only a PNG or JPEG image can be shown under a question")
         return cleaned
@@ -347,49 +387,85 @@ class RiskForm(RowForm):
         self.scored = plan.edition == "2014-09"
         super().__init__(*args, plan=plan, **kwargs)
 
-    group = forms.CharField(label="Group heading (optional)", required=False, max_length=200,
-                            help_text="For example a planning unit such as NORTH NOTTINGHAMSHIRE")
-    risk = forms.CharField(label="There is a risk that:", max_length=LONG_TEXT_MAX,
-                           widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "Describe the risk"})
-    rating = forms.ChoiceField(label="Risk rating", required=False, choices=[("", "Not given")] + RiskRating.choices,
-                               widget=forms.RadioSelect, help_text="Give one rating, or an impact and a likelihood below")
-    impact_level = forms.ChoiceField(label="Impact", required=False, choices=[("", "Not given")] + Level.choices,
-                                     widget=forms.RadioSelect)
-    likelihood_level = forms.ChoiceField(label="Likelihood", required=False,
-                                         choices=[("", "Not given")] + Level.choices, widget=forms.RadioSelect)
+    group = forms.CharField(
+        label="Group heading (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example a planning unit such as NORTH NOTTINGHAMSHIRE",
+    )
+    risk = forms.CharField(
+        label="There is a risk that:",
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Describe the risk"},
+    )
+    rating = forms.ChoiceField(
+        label="Risk rating",
+        required=False,
+        choices=[("", "Not given")] + RiskRating.choices,
+        widget=forms.RadioSelect,
+        help_text="Give one rating, or an impact and a likelihood below",
+    )
+    impact_level = forms.ChoiceField(
+        label="Impact", required=False, choices=[("", "Not given")] + Level.choices, widget=forms.RadioSelect
+    )
+    likelihood_level = forms.ChoiceField(
+        label="Likelihood", required=False, choices=[("", "Not given")] + Level.choices, widget=forms.RadioSelect
+    )
     likelihood = forms.TypedChoiceField(
-        label="Likelihood", required=False, coerce=int, empty_value=None, widget=forms.RadioSelect,
-        choices=[(str(n), f"{n}" + (" – very unlikely" if n == 1 else " – very likely" if n == 5 else ""))
-                 for n in range(1, 6)],
+        label="Likelihood",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        choices=[
+            (str(n), f"{n}" + (" – very unlikely" if n == 1 else " – very likely" if n == 5 else ""))
+            for n in range(1, 6)
+        ],
     )
     impact = forms.TypedChoiceField(
-        label="Potential impact", required=False, coerce=int, empty_value=None, widget=forms.RadioSelect,
-        choices=[(str(n), str(n)) for n in range(1, 6)], help_text="1 is the least impact, 5 the greatest",
+        label="Potential impact",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        help_text="1 is the least impact, 5 the greatest",
     )
     financial_impact_000s = forms.DecimalField(
         label="Financial impact (£000s, optional)", required=False, max_digits=12, decimal_places=1, min_value=0
     )
-    impact_falls_on = forms.CharField(label="Who the financial impact falls on (optional)", required=False,
-                                      max_length=300)
-    leads = forms.CharField(label="Lead", required=False, max_length=1000,
-                            help_text="One or more people; put each on its own line or separate them with commas")
-    mitigation = forms.CharField(label="Mitigating actions", required=False, max_length=LONG_TEXT_MAX,
-                                 widget=forms.Textarea(attrs={"rows": 6}))
+    impact_falls_on = forms.CharField(
+        label="Who the financial impact falls on (optional)", required=False, max_length=300
+    )
+    leads = forms.CharField(
+        label="Lead",
+        required=False,
+        max_length=1000,
+        help_text="One or more people; put each on its own line or separate them with commas",
+    )
+    mitigation = forms.CharField(
+        label="Mitigating actions", required=False, max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
     def build_layout(self):
         if self.scored:
             for name in ("rating", "impact_level", "likelihood_level"):
                 del self.fields[name]
             return [
-                Field.textarea("risk", rows=4), Field.radios("likelihood", inline=True, legend_size=Size.SMALL),
+                Field.textarea("risk", rows=4),
+                Field.radios("likelihood", inline=True, legend_size=Size.SMALL),
                 Field.radios("impact", inline=True, legend_size=Size.SMALL),
-                Field.text("financial_impact_000s", field_width=10), Field.text("impact_falls_on"),
-                Field.textarea("leads", rows=2), Field.textarea("mitigation", rows=6),
+                Field.text("financial_impact_000s", field_width=10),
+                Field.text("impact_falls_on"),
+                Field.textarea("leads", rows=2),
+                Field.textarea("mitigation", rows=6),
             ]
         for name in ("likelihood", "impact", "financial_impact_000s", "impact_falls_on", "leads"):
             del self.fields[name]
         return [
-            Field.text("group"), Field.textarea("risk", rows=4),
+            Field.text("group"),
+            Field.textarea("risk", rows=4),
             Field.radios("rating", inline=True, legend_size=Size.SMALL),
             Field.radios("impact_level", inline=True, legend_size=Size.SMALL),
             Field.radios("likelihood_level", inline=True, legend_size=Size.SMALL),
@@ -403,8 +479,9 @@ class RiskForm(RowForm):
             if rating and (impact or likelihood):
                 self.add_error("rating", "Give either one rating or an impact and a likelihood, not both")
             elif bool(impact) != bool(likelihood):
-                self.add_error("impact_level" if not impact else "likelihood_level",
-                               "Give both the impact and the likelihood")
+                self.add_error(
+                    "impact_level" if not impact else "likelihood_level", "Give both the impact and the likelihood"
+                )
         return cleaned
 
     def values(self):
@@ -416,8 +493,11 @@ class RiskForm(RowForm):
 
 
 class ProviderCommentaryForm(RowForm):
-    provider_name = forms.CharField(label="Name of provider organisation", max_length=200,
-                                    error_messages={"required": "Enter the name of the provider organisation"})
+    provider_name = forms.CharField(
+        label="Name of provider organisation",
+        max_length=200,
+        error_messages={"required": "Enter the name of the provider organisation"},
+    )
     ceo = forms.CharField(label="Name of provider CEO", required=False, max_length=200)
     signature = forms.CharField(label="Signature (the provider's typed name and date)", required=False, max_length=300)
     nel_2013_14_outturn = forms.IntegerField(label="2013/14 outturn", required=False, min_value=0)
@@ -436,22 +516,35 @@ class ProviderCommentaryForm(RowForm):
     )
     disagreement = forms.CharField(
         label="Q2 If you answered 'no' to Q.1 above, please explain why you do not agree with the projected impact?",
-        required=False, max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def build_layout(self):
         return [
-            Fieldset(Field.text("provider_name"), Field.text("ceo"), Field.text("signature"),
-                     legend="Provider", legend_size=Size.MEDIUM),
             Fieldset(
-                Field.text("nel_2013_14_outturn", field_width=10), Field.text("nel_2014_15_plan", field_width=10),
-                Field.text("nel_2015_16_plan", field_width=10), Field.text("prevented_2014_15", field_width=10),
+                Field.text("provider_name"),
+                Field.text("ceo"),
+                Field.text("signature"),
+                legend="Provider",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("nel_2013_14_outturn", field_width=10),
+                Field.text("nel_2014_15_plan", field_width=10),
+                Field.text("nel_2015_16_plan", field_width=10),
+                Field.text("prevented_2014_15", field_width=10),
                 Field.text("prevented_2015_16", field_width=10),
                 legend="For HWB to populate: total number of non-elective FFCEs in general & acute",
                 legend_size=Size.MEDIUM,
             ),
-            Fieldset(Field.radios("agrees", inline=True), Field.textarea("disagreement", rows=5),
-                     legend="For Provider to populate", legend_size=Size.MEDIUM),
+            Fieldset(
+                Field.radios("agrees", inline=True),
+                Field.textarea("disagreement", rows=5),
+                legend="For Provider to populate",
+                legend_size=Size.MEDIUM,
+            ),
         ]
 
     def values(self):

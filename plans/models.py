@@ -92,12 +92,20 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("role", max_length=20, choices=Role.choices)
     hwb = models.ForeignKey(
-        HealthAndWellbeingBoard, null=True, blank=True, on_delete=models.CASCADE, related_name="roles",
+        HealthAndWellbeingBoard,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="roles",
         verbose_name="Health and Wellbeing Board",
     )
     area_team = models.ForeignKey(AreaTeam, null=True, blank=True, on_delete=models.CASCADE, verbose_name="area team")
     ccg = models.ForeignKey(
-        CCG, null=True, blank=True, on_delete=models.CASCADE, verbose_name="signs for CCG",
+        CCG,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name="signs for CCG",
         help_text="Signatories only: the CCG they sign for. Leave empty for the council's signatory.",
     )
     position = models.CharField("position", max_length=200, blank=True, help_text="Job title shown on the sign-off")
@@ -131,14 +139,21 @@ class PlanStatus(models.TextChoices):
 
 class Plan(models.Model):
     hwb = models.ForeignKey(
-        HealthAndWellbeingBoard, on_delete=models.PROTECT, related_name="plans", verbose_name="Health and Wellbeing Board"
+        HealthAndWellbeingBoard,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name="Health and Wellbeing Board",
     )
     edition = models.CharField("template edition", max_length=10, choices=EDITION_CHOICES)
     round = models.CharField("submission round", max_length=20, choices=ROUND_CHOICES)
     status = models.CharField("status", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     version = models.PositiveIntegerField("version", default=1)
     previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_versions",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_versions",
         verbose_name="previous version",
     )
     is_current = models.BooleanField("current plan", default=True)
@@ -197,6 +212,9 @@ class PlanCCG(models.Model):
         ordering = ["position", "pk"]
         constraints = [models.UniqueConstraint(fields=["plan", "ccg"], name="unique_plan_ccg")]
 
+    def __str__(self):
+        return str(self.ccg)
+
 
 class PlanningUnit(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="planning_units")
@@ -228,7 +246,9 @@ class Answer(models.Model):
     tool = models.CharField("risk stratification approach", max_length=500, blank=True)
     amount = MoneyField("amount", null=True, blank=True)
     care_act_amount = MoneyField("Care Act amount", null=True, blank=True)
-    breakdown = models.JSONField("breakdown", default=list, blank=True, help_text='[{"label": str, "amount": "123.00"}]')
+    breakdown = models.JSONField(
+        "breakdown", default=list, blank=True, help_text='[{"label": str, "amount": "123.00"}]'
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -249,6 +269,9 @@ class SectionRevision(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "section"], name="unique_section_revision")]
 
+    def __str__(self):
+        return f"{self.section} r{self.revision}"
+
 
 def _upload_to(instance, filename):
     suffix = PurePath(filename).suffix.lower()
@@ -264,7 +287,9 @@ class RelatedDocument(models.Model):
     title = models.CharField("document or information title", max_length=300)
     synopsis = models.TextField("synopsis and links", blank=True)
     question_key = models.CharField(
-        "placed under question", max_length=80, blank=True,
+        "placed under question",
+        max_length=80,
+        blank=True,
         help_text="For a diagram shown under a question (for example the governance structure)",
     )
     file = models.FileField("file", upload_to=_upload_to, blank=True)

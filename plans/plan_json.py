@@ -26,8 +26,8 @@ from .models import (
     HealthAndWellbeingBoard,
     LocalAuthority,
     PlanningUnit,
-    ProviderCommentary,
     Provider,
+    ProviderCommentary,
     RelatedDocument,
     Risk,
 )
@@ -37,7 +37,15 @@ FORMAT = "bcf-plan/1"
 SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "plan.schema.json"
 HEADING_ONLY_KEYS = {"conditions.intro"}
 ANSWER_PARTS = (
-    ed.TEXT, ed.YES, ed.DATE, ed.PERCENT, ed.PERCENT_JOINT_CARE_PLAN, ed.COUNT, ed.TOOL, ed.AMOUNT, ed.BREAKDOWN,
+    ed.TEXT,
+    ed.YES,
+    ed.DATE,
+    ed.PERCENT,
+    ed.PERCENT_JOINT_CARE_PLAN,
+    ed.COUNT,
+    ed.TOOL,
+    ed.AMOUNT,
+    ed.BREAKDOWN,
     ed.CARE_ACT_AMOUNT,
 )
 
@@ -106,7 +114,10 @@ def plan_document(view, *, include_volatile=True):
             "boundary_differences": plan.boundary_differences,
             "date_agreed_at_hwb": _date_out(plan.date_agreed_at_hwb),
             "date_agreed_note": plan.date_agreed_note,
-            "minimum_pooled_budget": {"2014/15": _money_out(plan.minimum_2014_15), "2015/16": _money_out(plan.minimum_2015_16)},
+            "minimum_pooled_budget": {
+                "2014/15": _money_out(plan.minimum_2014_15),
+                "2015/16": _money_out(plan.minimum_2015_16),
+            },
             "total_agreed_pooled_budget": {
                 "2014/15": _money_out(plan.total_agreed_2014_15),
                 "2015/16": _money_out(plan.total_agreed_2015_16),
@@ -295,7 +306,9 @@ def _prepare(doc):
             if part not in question.parts:
                 if value in (None, "", []):
                     continue
-                raise PlanImportError(f"{path}.{part}", f"this question has no {part} (it has {', '.join(question.parts)})")
+                raise PlanImportError(
+                    f"{path}.{part}", f"this question has no {part} (it has {', '.join(question.parts)})"
+                )
             part_path = f"{path}.{part}"
             if part in (ed.AMOUNT, ed.CARE_ACT_AMOUNT):
                 value = _money_in(value, part_path)
@@ -353,7 +366,7 @@ def _prepare(doc):
         )
 
     risks = []
-    for i, r in enumerate(doc.get("risks", [])):
+    for r in doc.get("risks", []):
         fi = r.get("financial_impact_000s")
         risks.append(
             {
@@ -414,11 +427,11 @@ def import_plan(doc, *, user=None):
     data = _prepare(doc)
     hwb_data = data["hwb"]
     la, _ = LocalAuthority.objects.get_or_create(name=hwb_data["local_authority"])
-    hwb, created = HealthAndWellbeingBoard.objects.get_or_create(name=hwb_data["name"], defaults={"local_authority": la})
+    hwb, created = HealthAndWellbeingBoard.objects.get_or_create(
+        name=hwb_data["name"], defaults={"local_authority": la}
+    )
     if not created and hwb.local_authority_id != la.pk:
-        raise PlanImportError(
-            "hwb.local_authority", f"{hwb.name} belongs to {hwb.local_authority.name}, not {la.name}"
-        )
+        raise PlanImportError("hwb.local_authority", f"{hwb.name} belongs to {hwb.local_authority.name}, not {la.name}")
     ccgs = [CCG.objects.get_or_create(name=name)[0] for name in hwb_data["ccgs"]]
     plan = plan_create(hwb=hwb, edition=data["edition"], round=data["round"], user=user, ccgs=ccgs)
     for name, value in data["plan"].items():

@@ -60,11 +60,9 @@ def user_roles_for_plan(user, plan):
         return set(Role.values)
     roles = set()
     for r in roles_for_user(user):
-        if r.hwb_id == plan.hwb_id and r.role in (Role.EDITOR, Role.SIGNATORY, Role.CHAIR):
-            roles.add(r.role)
-        elif r.role == Role.REVIEWER and r.area_team_id == plan.hwb.area_team_id:
-            roles.add(r.role)
-        elif r.role == Role.NATIONAL:
+        on_this_hwb = r.role in (Role.EDITOR, Role.SIGNATORY, Role.CHAIR) and r.hwb_id == plan.hwb_id
+        in_this_area = r.role == Role.REVIEWER and r.area_team_id == plan.hwb.area_team_id
+        if on_this_hwb or in_this_area or r.role == Role.NATIONAL:
             roles.add(r.role)
     return roles
 

@@ -22,8 +22,11 @@ urlpatterns = [
 auth_urlpatterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=EmailLoginForm,
-                                     redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html",
+            authentication_form=EmailLoginForm,
+            redirect_authenticated_user=True,
+        ),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),

@@ -94,7 +94,13 @@ def check(request, plan_id):
     return render(
         request,
         "plans/check.html",
-        {"plan": plan, "grouped": grouped, "errors": errors(issues), "warnings": warnings(issues), "can_edit": can_edit},
+        {
+            "plan": plan,
+            "grouped": grouped,
+            "errors": errors(issues),
+            "warnings": warnings(issues),
+            "can_edit": can_edit,
+        },
     )
 
 
@@ -155,8 +161,11 @@ def _questions_page(request, plan, section, can_edit):
             else:
                 try:
                     changed = services.answers_save(
-                        plan=plan, user=request.user, section=section.slug,
-                        revision=form.cleaned_data["revision"], values=form.values(),
+                        plan=plan,
+                        user=request.user,
+                        section=section.slug,
+                        revision=form.cleaned_data["revision"],
+                        values=form.values(),
                     )
                 except services.StaleSection:
                     form.add_error(None, STALE_MESSAGE)
@@ -169,7 +178,8 @@ def _questions_page(request, plan, section, can_edit):
                     return redirect("plans:overview", plan.pk)
     else:
         form = SectionAnswersForm(
-            section=section, answers=view.answers,
+            section=section,
+            answers=view.answers,
             initial={"revision": services.section_revision(plan, section.slug)},
         )
     groups = []
@@ -178,8 +188,10 @@ def _questions_page(request, plan, section, can_edit):
         groups.append(
             {
                 "question": question,
-                "fields": {part: (form[name] if part != ed.BREAKDOWN else _breakdown_rows(form, name))
-                           for part, name in names.items()},
+                "fields": {
+                    part: (form[name] if part != ed.BREAKDOWN else _breakdown_rows(form, name))
+                    for part, name in names.items()
+                },
                 "breakdown": names.get(ed.BREAKDOWN),
                 "answer": answer,
                 "preview": previews.get(question.key),
@@ -193,8 +205,13 @@ def _questions_page(request, plan, section, can_edit):
             child = by_key[group["conditional"]["key"]]
             group["child"], child["nested"] = child, True
     context = {
-        "plan": view.plan, "view": view, "section": section, "form": form, "groups": groups,
-        "can_edit": can_edit, "max_characters": 60000,
+        "plan": view.plan,
+        "view": view,
+        "section": section,
+        "form": form,
+        "groups": groups,
+        "can_edit": can_edit,
+        "max_characters": 60000,
         "revision": form["revision"].value(),
     }
     return render(request, "plans/section_questions.html", context, status=400 if form.errors else 200)
@@ -221,8 +238,9 @@ def _summary_page(request, plan, section, can_edit):
         form = SummaryForm(request.POST)
         if form.is_valid():
             try:
-                services.summary_save(plan=plan, user=request.user, revision=form.cleaned_data["revision"],
-                                      values=form.values())
+                services.summary_save(
+                    plan=plan, user=request.user, revision=form.cleaned_data["revision"], values=form.values()
+                )
             except services.StaleSection:
                 form.add_error(None, STALE_MESSAGE)
             except services.PlanNotEditable as exc:
@@ -235,7 +253,8 @@ def _summary_page(request, plan, section, can_edit):
         initial["revision"] = services.section_revision(plan, section.slug)
         form = SummaryForm(initial=initial)
     return render(
-        request, "plans/section_summary.html",
+        request,
+        "plans/section_summary.html",
         {"plan": view.plan, "view": view, "section": section, "form": form, "can_edit": can_edit},
         status=400 if form.errors else 200,
     )
@@ -260,12 +279,19 @@ class Table:
 
 
 TABLES = {
-    "documents": Table(RelatedDocument, DocumentForm, ed.DOCUMENTS, "document", lambda d: f"Document {d.ref or d.title}"),
+    "documents": Table(
+        RelatedDocument, DocumentForm, ed.DOCUMENTS, "document", lambda d: f"Document {d.ref or d.title}"
+    ),
     "risks": Table(Risk, RiskForm, ed.RISKS, "risk", lambda r: f"Risk {r.position}"),
     "schemes": Table(Scheme, SchemeForm, "schemes", "scheme", lambda s: f"Scheme {s.ref}"),
     "milestones": Table(Milestone, MilestoneForm, ed.MILESTONES, "milestone", lambda m: f"Milestone {m.number}"),
-    "providers": Table(ProviderCommentary, ProviderCommentaryForm, ed.PROVIDERS, "provider commentary",
-                       lambda c: f"Provider commentary {c.provider}"),
+    "providers": Table(
+        ProviderCommentary,
+        ProviderCommentaryForm,
+        ed.PROVIDERS,
+        "provider commentary",
+        lambda c: f"Provider commentary {c.provider}",
+    ),
 }
 
 
@@ -309,8 +335,13 @@ def row_edit(request, plan_id, table, row_id=None):
         if form.is_valid():
             try:
                 services.row_save(
-                    plan=plan, user=request.user, section=section.slug, revision=form.cleaned_data["revision"],
-                    instance=instance or table_def.model(plan=plan), values=form.values(), label=table_def.label,
+                    plan=plan,
+                    user=request.user,
+                    section=section.slug,
+                    revision=form.cleaned_data["revision"],
+                    instance=instance or table_def.model(plan=plan),
+                    values=form.values(),
+                    label=table_def.label,
                 )
             except services.StaleSection:
                 form.add_error(None, STALE_MESSAGE)
@@ -326,9 +357,16 @@ def row_edit(request, plan_id, table, row_id=None):
         initial["revision"] = services.section_revision(plan, section.slug)
         form = table_def.form(initial=initial, **kwargs)
     return render(
-        request, "plans/row_form.html",
-        {"plan": plan, "section": section, "form": form, "table": table_def, "instance": instance,
-         "multipart": table_def.form is DocumentForm},
+        request,
+        "plans/row_form.html",
+        {
+            "plan": plan,
+            "section": section,
+            "form": form,
+            "table": table_def,
+            "instance": instance,
+            "multipart": table_def.form is DocumentForm,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -346,8 +384,14 @@ def row_delete(request, plan_id, table, row_id):
     error = None
     if request.method == "POST":
         try:
-            services.row_delete(plan=plan, user=request.user, section=section.slug,
-                                revision=request.POST.get("revision"), instance=instance, label=table_def.label)
+            services.row_delete(
+                plan=plan,
+                user=request.user,
+                section=section.slug,
+                revision=request.POST.get("revision"),
+                instance=instance,
+                label=table_def.label,
+            )
         except services.StaleSection:
             error = "Someone else changed this section after you opened it. Check the list again before removing."
         except services.PlanNotEditable as exc:
@@ -356,9 +400,16 @@ def row_delete(request, plan_id, table, row_id):
             messages.success(request, f"The {table_def.noun} has been removed")
             return redirect("plans:section", plan.pk, section.slug)
     return render(
-        request, "plans/row_delete.html",
-        {"plan": plan, "section": section, "table": table_def, "instance": instance, "error": error,
-         "revision": services.section_revision(plan, section.slug)},
+        request,
+        "plans/row_delete.html",
+        {
+            "plan": plan,
+            "section": section,
+            "table": table_def,
+            "instance": instance,
+            "error": error,
+            "revision": services.section_revision(plan, section.slug),
+        },
     )
 
 
@@ -372,9 +423,15 @@ def annex1(request, plan_id, row_id):
         form = Annex1Form(request.POST, plan=plan)
         if form.is_valid():
             try:
-                services.row_save(plan=plan, user=request.user, section=section.slug,
-                                  revision=form.cleaned_data["revision"], instance=scheme, values=form.values(),
-                                  label=lambda s: f"Scheme {s.ref} Annex 1")
+                services.row_save(
+                    plan=plan,
+                    user=request.user,
+                    section=section.slug,
+                    revision=form.cleaned_data["revision"],
+                    instance=scheme,
+                    values=form.values(),
+                    label=lambda s: f"Scheme {s.ref} Annex 1",
+                )
             except services.StaleSection:
                 form.add_error(None, STALE_MESSAGE)
             except services.PlanNotEditable as exc:
@@ -387,9 +444,12 @@ def annex1(request, plan_id, row_id):
         initial["revision"] = services.section_revision(plan, section.slug)
         form = Annex1Form(initial=initial, plan=plan)
     annex = [(label, hint, render_markup(getattr(scheme, name))) for name, label, hint in ANNEX1_FIELDS]
-    return render(request, "plans/annex1.html",
-                  {"plan": plan, "section": section, "scheme": scheme, "form": form, "can_edit": can_edit,
-                   "annex": annex}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "plans/annex1.html",
+        {"plan": plan, "section": section, "scheme": scheme, "form": form, "can_edit": can_edit, "annex": annex},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -399,7 +459,8 @@ def document_download(request, plan_id, row_id):
     if not document.file:
         raise Http404("No file")
     response = FileResponse(
-        document.file.open("rb"), content_type=document.content_type or "application/octet-stream",
+        document.file.open("rb"),
+        content_type=document.content_type or "application/octet-stream",
         as_attachment=not (document.is_image and request.GET.get("inline") == "1"),
         filename=document.original_filename or "document",
     )
@@ -429,18 +490,35 @@ def gantt(milestones):
             length = (end.year - start.year) * 12 + end.month - start.month + 1
             bar = {"x": label_width + offset * month_width, "width": max(length, 1) * month_width - 2}
         label = f"{m.number}. {m.task}"
-        rows.append({"y": top + index * row_height, "label": label[:42] + ("…" if len(label) > 42 else ""),
-                     "full": label, "bar": bar, "period": m.period})
+        rows.append(
+            {
+                "y": top + index * row_height,
+                "label": label[:42] + ("…" if len(label) > 42 else ""),
+                "full": label,
+                "bar": bar,
+                "period": m.period,
+            }
+        )
     ticks = []
     for i in range(months):
         year, month = divmod(first.month - 1 + i, 12)
-        ticks.append({"x": label_width + i * month_width, "label": "JFMAMJJASOND"[month],
-                      "year": first.year + year if month == 0 or i == 0 else None})
+        ticks.append(
+            {
+                "x": label_width + i * month_width,
+                "label": "JFMAMJJASOND"[month],
+                "year": first.year + year if month == 0 or i == 0 else None,
+            }
+        )
     return {
         "width": label_width + months * month_width + 10,
         "height": top + len(milestones) * row_height + 10,
-        "rows": rows, "ticks": ticks, "label_width": label_width, "month_width": month_width, "top": top,
-        "first": first, "last": last,
+        "rows": rows,
+        "ticks": ticks,
+        "label_width": label_width,
+        "month_width": month_width,
+        "top": top,
+        "first": first,
+        "last": last,
     }
 
 

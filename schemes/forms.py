@@ -11,13 +11,19 @@ from .models import ANNEX1_FIELDS
 
 
 class SchemeForm(RowForm):
-    ref = forms.CharField(label="Scheme ref no.", max_length=20, help_text="Unique in the plan, for example UP1",
-                          error_messages={"required": "Enter the scheme reference"})
-    theme = forms.CharField(label="Theme (optional)", required=False, max_length=200,
-                            help_text="For example Unified Prevention")
+    ref = forms.CharField(
+        label="Scheme ref no.",
+        max_length=20,
+        help_text="Unique in the plan, for example UP1",
+        error_messages={"required": "Enter the scheme reference"},
+    )
+    theme = forms.CharField(
+        label="Theme (optional)", required=False, max_length=200, help_text="For example Unified Prevention"
+    )
     name = forms.CharField(label="Scheme name", max_length=300, error_messages={"required": "Enter the scheme name"})
-    planning_unit = forms.ModelChoiceField(label="Planning unit (optional)", required=False, queryset=None,
-                                           empty_label="Whole plan")
+    planning_unit = forms.ModelChoiceField(
+        label="Planning unit (optional)", required=False, queryset=None, empty_label="Whole plan"
+    )
 
     def __init__(self, *args, plan, instance=None, **kwargs):
         self.instance = instance
@@ -48,7 +54,10 @@ class Annex1Form(RowForm):
     def __init__(self, *args, plan, **kwargs):
         for name, label, hint in ANNEX1_FIELDS:
             self.base_fields[name] = forms.CharField(
-                label=label, help_text=hint, required=False, max_length=LONG_TEXT_MAX,
+                label=label,
+                help_text=hint,
+                required=False,
+                max_length=LONG_TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 6}),
             )
         super().__init__(*args, plan=plan, **kwargs)
@@ -84,20 +93,33 @@ class DependenciesField(forms.CharField):
 
 
 class MilestoneForm(RowForm):
-    number = forms.IntegerField(label="Number", min_value=1, max_value=9999,
-                                error_messages={"required": "Enter the milestone number"})
+    number = forms.IntegerField(
+        label="Number", min_value=1, max_value=9999, error_messages={"required": "Enter the milestone number"}
+    )
     theme = forms.CharField(label="Theme (optional)", required=False, max_length=200)
-    scheme_ref = forms.CharField(label="Scheme reference (optional)", required=False, max_length=20,
-                                 help_text="The reference of one of the plan's schemes, for example UP1")
-    task = forms.CharField(label="Task", max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": "Describe the task"})
-    depends_on = DependenciesField(label="Interdependencies (optional)", required=False, max_length=300,
-                                   help_text="Numbers of the milestones this one depends on, for example “9, 10” or "
-                                   "“13-17”")
+    scheme_ref = forms.CharField(
+        label="Scheme reference (optional)",
+        required=False,
+        max_length=20,
+        help_text="The reference of one of the plan's schemes, for example UP1",
+    )
+    task = forms.CharField(
+        label="Task",
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Describe the task"},
+    )
+    depends_on = DependenciesField(
+        label="Interdependencies (optional)",
+        required=False,
+        max_length=300,
+        help_text="Numbers of the milestones this one depends on, for example “9, 10” or “13-17”",
+    )
     start = MonthField(label="Start month (optional)", required=False, max_length=20, help_text="For example Aug 2014")
     end = MonthField(label="End month (optional)", required=False, max_length=20, help_text="For example Mar 2016")
-    period = forms.CharField(label="Period, if not a month (optional)", required=False, max_length=100,
-                             help_text="For example “2015 onward”")
+    period = forms.CharField(
+        label="Period, if not a month (optional)", required=False, max_length=100, help_text="For example “2015 onward”"
+    )
 
     def __init__(self, *args, plan, instance=None, **kwargs):
         self.instance = instance
@@ -105,9 +127,14 @@ class MilestoneForm(RowForm):
 
     def build_layout(self):
         return [
-            Field.text("number", field_width=3), Field.text("theme"), Field.text("scheme_ref", field_width=5),
-            Field.textarea("task", rows=3), Field.text("depends_on", field_width=20),
-            Field.text("start", field_width=10), Field.text("end", field_width=10), Field.text("period", field_width=20),
+            Field.text("number", field_width=3),
+            Field.text("theme"),
+            Field.text("scheme_ref", field_width=5),
+            Field.textarea("task", rows=3),
+            Field.text("depends_on", field_width=20),
+            Field.text("start", field_width=10),
+            Field.text("end", field_width=10),
+            Field.text("period", field_width=20),
         ]
 
     def clean_number(self):

@@ -54,9 +54,7 @@ def parse_money(raw, *, allow_negative=False):
         raise ParseError("Enter an amount in pounds, like £1,234,567.89 or £1.2m")
     if suffix:
         if "," in text:
-            raise ParseError(
-                f"“{raw}” is ambiguous: use either commas (£1,228,000) or a suffix (£1.228m), not both"
-            )
+            raise ParseError(f"“{raw}” is ambiguous: use either commas (£1,228,000) or a suffix (£1.228m), not both")
         if not _PLAIN.match(text):
             raise ParseError(f"“{raw}” is not an amount of money")
         value = Decimal(text) * _SUFFIX[suffix]
@@ -71,8 +69,7 @@ def parse_money(raw, *, allow_negative=False):
             raise ParseError(f"“{raw}” is not an amount of money: enter pounds and pence, like £1,234.56")
         if "." in text and len(text.split(".")[1]) > 2:
             raise ParseError(
-                f"“{raw}” has more than two decimal places: enter pounds and pence, "
-                "or millions with an m (£1.209m)"
+                f"“{raw}” has more than two decimal places: enter pounds and pence, or millions with an m (£1.209m)"
             )
         try:
             value = Decimal(text)

@@ -1,6 +1,8 @@
 """Edition 2014-04: the original Better Care Fund planning template (first draft and April final)."""
 
 from . import (
+    AMOUNT,
+    BREAKDOWN,
     DATE,
     DOCUMENTS,
     PERCENT,
@@ -11,8 +13,6 @@ from . import (
     TEXT,
     TOOL,
     YES,
-    AMOUNT,
-    BREAKDOWN,
     Edition,
     Question,
     RequiredWhen,

@@ -58,7 +58,9 @@ EDITION = Edition(
                     "Drawing on your JSNA, JHWS and patient and service user feedback, please describe the vision "
                     "for health and social care services for this community for 2019/20",
                 ),
-                Question("vision.outcomes", "b)", "What difference will this make to patient and service user outcomes?"),
+                Question(
+                    "vision.outcomes", "b)", "What difference will this make to patient and service user outcomes?"
+                ),
                 Question(
                     "vision.changes",
                     "c)",

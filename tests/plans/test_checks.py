@@ -3,7 +3,7 @@
 import pytest
 
 from plans.checks import ERROR, WARNING, check_plan, find_placeholders
-from plans.models import Answer, ProviderCommentary, Provider
+from plans.models import Answer, Provider, ProviderCommentary
 from plans.plan_json import import_plan
 from plans.selectors import plan_view
 from tests.conftest import demo_document
@@ -16,9 +16,19 @@ def messages(plan, level=None):
 
 @pytest.mark.parametrize(
     "text",
-    ["Signed <date>", "Date submitted: <dd/mm/yyyy>", "By <name of signatory>", "Position <job title>",
-     "xx emergency admissions", "Xxx people will", "saving of £1xxk", "the date is tbc",
-     "To be completed", "Insert key findings here", "see Error! Reference source not found."],
+    [
+        "Signed <date>",
+        "Date submitted: <dd/mm/yyyy>",
+        "By <name of signatory>",
+        "Position <job title>",
+        "xx emergency admissions",
+        "Xxx people will",
+        "saving of £1xxk",
+        "the date is tbc",
+        "To be completed",
+        "Insert key findings here",
+        "see Error! Reference source not found.",
+    ],
 )
 def test_template_placeholders_are_found(text):
     assert find_placeholders(text)
@@ -89,8 +99,9 @@ def test_milestone_dependency_errors_and_unknown_scheme_warning(db):
 
 def test_annex2_q2_is_required_when_the_provider_disagrees(db):
     plan = PlanFactory()
-    commentary = ProviderCommentary.objects.create(plan=plan, provider=Provider.objects.create(name="Peterborough"),
-                                                   agrees=False)
+    commentary = ProviderCommentary.objects.create(
+        plan=plan, provider=Provider.objects.create(name="Peterborough"), agrees=False
+    )
     assert any("Q2 must explain why" in m for m in messages(plan, ERROR))
     commentary.disagreement = "Our own plan shows growth"
     commentary.save()
@@ -99,8 +110,13 @@ def test_annex2_q2_is_required_when_the_provider_disagrees(db):
 
 def test_breakdown_not_adding_up_and_carers_above_care_act_are_warnings(db):
     plan = PlanFactory()
-    Answer.objects.create(plan=plan, key="conditions.social_care_amount", amount="679000", care_act_amount="110000",
-                          breakdown=[{"label": "DFG", "amount": "104000.00"}, {"label": "Reablement", "amount": "536000.00"}])
+    Answer.objects.create(
+        plan=plan,
+        key="conditions.social_care_amount",
+        amount="679000",
+        care_act_amount="110000",
+        breakdown=[{"label": "DFG", "amount": "104000.00"}, {"label": "Reablement", "amount": "536000.00"}],
+    )
     Answer.objects.create(plan=plan, key="conditions.carers", amount="141000", text="Carers")
     warnings = messages(plan, WARNING)
     assert any("adds up to £640,000.00, not the stated total £679,000.00" in m for m in warnings)

@@ -45,7 +45,9 @@ def test_every_answer_of_the_source_survives_import(db, name):
         assert exported["answers"][key]["text"] == parts.get("text", "").strip() or not parts.get("text"), key
     assert len(exported["risks"]) == len(source["risks"])
     assert [s["ref"] for s in exported["schemes"]] == [s["ref"] for s in source["schemes"]]
-    assert [m["depends_on"] for m in exported["milestones"]] == [sorted(set(m["depends_on"])) for m in source["milestones"]]
+    assert [m["depends_on"] for m in exported["milestones"]] == [
+        sorted(set(m["depends_on"])) for m in source["milestones"]
+    ]
 
 
 def test_exported_documents_validate_against_the_published_schema(db):
@@ -61,7 +63,9 @@ def test_import_creates_a_draft_and_unknown_organisations(db):
     assert HealthAndWellbeingBoard.objects.get(name="Nottinghamshire Health and Wellbeing Board")
     assert [c.name for c in plan.ordered_ccgs()][:2] == ["NHS Bassetlaw CCG", "NHS Mansfield and Ashfield CCG"]
     assert [u.name for u in plan.planning_units.all()] == [
-        "North Nottinghamshire", "Mid-Nottinghamshire", "South Nottinghamshire",
+        "North Nottinghamshire",
+        "Mid-Nottinghamshire",
+        "South Nottinghamshire",
     ]
     answer = Answer.objects.get(plan=plan, key="conditions.social_care_protection")
     assert str(answer.amount) == "16117000.00"
@@ -88,8 +92,10 @@ def _broken(path_setter):
         (lambda d: d["risks"][0].__setitem__("impact", "high"), "risks[0].impact"),
         (lambda d: d.__setitem__("edition", "2015-01"), "edition"),
         (lambda d: d.__setitem__("format", "bcf-plan/2"), "format"),
-        (lambda d: d["summary"]["minimum_pooled_budget"].__setitem__("2015/16", "£1,228M"),
-         "summary.minimum_pooled_budget.2015/16"),
+        (
+            lambda d: d["summary"]["minimum_pooled_budget"].__setitem__("2015/16", "£1,228M"),
+            "summary.minimum_pooled_budget.2015/16",
+        ),
         (lambda d: d["answers"].__setitem__("vision.aims", {"text": "2014-04 only"}), "answers.vision.aims"),
         (lambda d: d["answers"]["vision.vision"].__setitem__("yes", True), "answers.vision.vision.yes"),
         (lambda d: d["schemes"][1].__setitem__("ref", d["schemes"][0]["ref"]), "schemes[1].ref"),

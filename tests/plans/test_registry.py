@@ -75,4 +75,3 @@ def test_structured_sections_are_in_template_order():
     assert slugs[:3] == ["summary", "signoff", "documents"]
     assert slugs.index("milestones") < slugs.index("schemes") < slugs.index("risks")
     assert slugs[-1] == "providers"
-

@@ -41,8 +41,12 @@ def png_bytes():
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     raw = b"\x00\xff\x00\x00"
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.mark.django_db
@@ -101,7 +105,9 @@ class TestScoping:
         area = AreaTeamFactory()
         plan = PlanFactory(hwb__area_team=area)
         client.force_login(RoleFactory(role=Role.REVIEWER, area_team=area).user)
-        client.post(section_url(plan, "oversight"), {"revision": 0, "action-oversight-text": "Hacked", "action": "save"})
+        client.post(
+            section_url(plan, "oversight"), {"revision": 0, "action-oversight-text": "Hacked", "action": "save"}
+        )
         assert not Answer.objects.filter(plan=plan).exists()
 
 
@@ -155,8 +161,9 @@ class TestSavingAnswers:
         user = editor_for(plan)
         client.force_login(user)
         Answer.objects.create(plan=plan, key="action.oversight", text="Old oversight")
-        response = client.post(section_url(plan, "oversight"),
-                               {"revision": 0, "action-oversight-text": "New oversight", "action": "save"})
+        response = client.post(
+            section_url(plan, "oversight"), {"revision": 0, "action-oversight-text": "New oversight", "action": "save"}
+        )
         assert response.status_code == 302
         assert Answer.objects.get(plan=plan, key="action.oversight").text == "New oversight"
         change = ChangeRecord.objects.get(plan=plan, field="action.oversight.text")
@@ -168,7 +175,10 @@ class TestSavingAnswers:
         plan = PlanFactory()
         client.force_login(editor_for(plan))
         url = section_url(plan, "oversight")
-        assert client.post(url, {"revision": 0, "action-oversight-text": "First editor", "action": "save"}).status_code == 302
+        assert (
+            client.post(url, {"revision": 0, "action-oversight-text": "First editor", "action": "save"}).status_code
+            == 302
+        )
         response = client.post(url, {"revision": 0, "action-oversight-text": "Second editor's words", "action": "save"})
         page = text_of(response)
         assert response.status_code == 400
@@ -179,10 +189,14 @@ class TestSavingAnswers:
     def test_preview_renders_markup_and_escapes_html_without_saving(self, client):
         plan = PlanFactory()
         client.force_login(editor_for(plan))
-        response = client.post(section_url(plan, "oversight"), {
-            "revision": 0, "action": "preview",
-            "action-oversight-text": "- **Board** meets monthly\n- <script>alert(1)</script>",
-        })
+        response = client.post(
+            section_url(plan, "oversight"),
+            {
+                "revision": 0,
+                "action": "preview",
+                "action-oversight-text": "- **Board** meets monthly\n- <script>alert(1)</script>",
+            },
+        )
         body = response.content.decode()
         assert "<li><strong>Board</strong> meets monthly</li>" in body
         assert "<script>alert(1)</script>" not in body
@@ -191,10 +205,15 @@ class TestSavingAnswers:
     def test_bad_money_is_explained_and_nothing_is_lost(self, client):
         plan = PlanFactory()
         client.force_login(editor_for(plan))
-        response = client.post(section_url(plan, "summary"), {
-            "revision": 0, "boundary_differences": "No boundary differences", "total_agreed_2014_15": "£1,228M",
-            "total_agreed_2015_16": "£2.226m",
-        })
+        response = client.post(
+            section_url(plan, "summary"),
+            {
+                "revision": 0,
+                "boundary_differences": "No boundary differences",
+                "total_agreed_2014_15": "£1,228M",
+                "total_agreed_2015_16": "£2.226m",
+            },
+        )
         page = text_of(response)
         assert response.status_code == 400
         assert "There is a problem" in page and "is ambiguous" in page
@@ -205,13 +224,26 @@ class TestSavingAnswers:
     def test_summary_money_is_stored_exactly(self, client):
         plan = PlanFactory()
         client.force_login(editor_for(plan))
-        client.post(section_url(plan, "summary"), {
-            "revision": 0, "boundary_differences": "None", "total_agreed_2014_15": "£21,838,000.00",
-            "total_agreed_2015_16": "£21.838m", "minimum_2015_16": "21838000",
-            "date_agreed_at_hwb_0": "17", "date_agreed_at_hwb_1": "9", "date_agreed_at_hwb_2": "2014",
-        })
+        client.post(
+            section_url(plan, "summary"),
+            {
+                "revision": 0,
+                "boundary_differences": "None",
+                "total_agreed_2014_15": "£21,838,000.00",
+                "total_agreed_2015_16": "£21.838m",
+                "minimum_2015_16": "21838000",
+                "date_agreed_at_hwb_0": "17",
+                "date_agreed_at_hwb_1": "9",
+                "date_agreed_at_hwb_2": "2014",
+            },
+        )
         plan.refresh_from_db()
-        assert str(plan.total_agreed_2014_15) == str(plan.total_agreed_2015_16) == str(plan.minimum_2015_16) == "21838000.00"
+        assert (
+            str(plan.total_agreed_2014_15)
+            == str(plan.total_agreed_2015_16)
+            == str(plan.minimum_2015_16)
+            == "21838000.00"
+        )
         assert plan.date_agreed_at_hwb.isoformat() == "2014-09-17"
 
     def test_yes_no_with_conditional_follow_up(self, client):
@@ -219,13 +251,19 @@ class TestSavingAnswers:
         client.force_login(editor_for(plan))
         page = client.get(section_url(plan, "data-sharing")).content.decode()
         assert 'data-aria-controls="conditional-id_conditions-nhs_number-yes' in page
-        client.post(section_url(plan, "data-sharing"), {
-            "revision": 0, "action": "save", "conditions-nhs_number-yes": "no",
-            "conditions-nhs_number-text": "Social care records do not yet hold it",
-            "conditions-nhs_number_commitment-date_0": "31", "conditions-nhs_number_commitment-date_1": "3",
-            "conditions-nhs_number_commitment-date_2": "2015",
-            "conditions-nhs_number_commitment-text": "By the end of March 2015",
-        })
+        client.post(
+            section_url(plan, "data-sharing"),
+            {
+                "revision": 0,
+                "action": "save",
+                "conditions-nhs_number-yes": "no",
+                "conditions-nhs_number-text": "Social care records do not yet hold it",
+                "conditions-nhs_number_commitment-date_0": "31",
+                "conditions-nhs_number_commitment-date_1": "3",
+                "conditions-nhs_number_commitment-date_2": "2015",
+                "conditions-nhs_number_commitment-text": "By the end of March 2015",
+            },
+        )
         assert Answer.objects.get(plan=plan, key="conditions.nhs_number").yes is False
         assert Answer.objects.get(plan=plan, key="conditions.nhs_number_commitment").date.isoformat() == "2015-03-31"
 
@@ -233,13 +271,24 @@ class TestSavingAnswers:
         plan = PlanFactory()
         client.force_login(editor_for(plan))
         base = "conditions-social_care_amount-breakdown"
-        client.post(section_url(plan, "social-care"), {
-            "revision": 0, "action": "save", f"{base}-rows": "3", "conditions-social_care_amount-amount": "£679k",
-            f"{base}-0-label": "DFG", f"{base}-0-amount": "£104k",
-            f"{base}-1-label": "Reablement", f"{base}-1-amount": "536,000",
-        })
+        client.post(
+            section_url(plan, "social-care"),
+            {
+                "revision": 0,
+                "action": "save",
+                f"{base}-rows": "3",
+                "conditions-social_care_amount-amount": "£679k",
+                f"{base}-0-label": "DFG",
+                f"{base}-0-amount": "£104k",
+                f"{base}-1-label": "Reablement",
+                f"{base}-1-amount": "536,000",
+            },
+        )
         answer = Answer.objects.get(plan=plan, key="conditions.social_care_amount")
-        assert answer.breakdown == [{"label": "DFG", "amount": "104000.00"}, {"label": "Reablement", "amount": "536000.00"}]
+        assert answer.breakdown == [
+            {"label": "DFG", "amount": "104000.00"},
+            {"label": "Reablement", "amount": "536000.00"},
+        ]
 
     def test_plan_awaiting_sign_off_is_read_only(self, client):
         plan = PlanFactory(awaiting_sign_off=True)
@@ -256,10 +305,17 @@ class TestTables:
     def test_scored_risk_shows_the_computed_factor(self, client):
         plan = PlanFactory()
         client.force_login(editor_for(plan))
-        response = client.post(reverse("plans:row_add", args=[plan.pk, "risks"]), {
-            "revision": section_revision(plan, "risks"), "risk": "Admissions do not fall", "likelihood": "4",
-            "impact": "5", "leads": "Sav Della Rocca, Tim O'Neill", "mitigation": "Weekly tracking",
-        })
+        response = client.post(
+            reverse("plans:row_add", args=[plan.pk, "risks"]),
+            {
+                "revision": section_revision(plan, "risks"),
+                "risk": "Admissions do not fall",
+                "likelihood": "4",
+                "impact": "5",
+                "leads": "Sav Della Rocca, Tim O'Neill",
+                "mitigation": "Weekly tracking",
+            },
+        )
         assert response.status_code == 302
         risk = Risk.objects.get(plan=plan)
         assert risk.risk_factor == 20 and risk.leads == ["Sav Della Rocca", "Tim O'Neill"]
@@ -269,9 +325,15 @@ class TestTables:
     def test_level_risk_needs_one_rating_or_both_levels(self, client):
         plan = PlanFactory(original=True)
         client.force_login(editor_for(plan))
-        response = client.post(reverse("plans:row_add", args=[plan.pk, "risks"]), {
-            "revision": 0, "risk": "Workforce", "impact_level": "HIGH", "mitigation": "Recruit",
-        })
+        response = client.post(
+            reverse("plans:row_add", args=[plan.pk, "risks"]),
+            {
+                "revision": 0,
+                "risk": "Workforce",
+                "impact_level": "HIGH",
+                "mitigation": "Recruit",
+            },
+        )
         assert "Give both the impact and the likelihood" in text_of(response)
         assert not Risk.objects.exists()
 
@@ -280,10 +342,17 @@ class TestTables:
         client.force_login(editor_for(plan))
         MilestoneFactory(plan=plan, number=1)
         MilestoneFactory(plan=plan, number=2)
-        client.post(reverse("plans:row_add", args=[plan.pk, "milestones"]), {
-            "revision": section_revision(plan, "milestones"), "number": "3", "task": "Go live",
-            "depends_on": "1& 2", "start": "Aug 2014", "end": "Mar 2015",
-        })
+        client.post(
+            reverse("plans:row_add", args=[plan.pk, "milestones"]),
+            {
+                "revision": section_revision(plan, "milestones"),
+                "number": "3",
+                "task": "Go live",
+                "depends_on": "1& 2",
+                "start": "Aug 2014",
+                "end": "Mar 2015",
+            },
+        )
         milestone = Milestone.objects.get(plan=plan, number=3)
         assert milestone.depends_on == [1, 2] and milestone.start.isoformat() == "2014-08-01"
         page = client.get(section_url(plan, "milestones")).content.decode()
@@ -292,9 +361,15 @@ class TestTables:
     def test_bad_month_keeps_the_typed_value(self, client):
         plan = PlanFactory()
         client.force_login(editor_for(plan))
-        response = client.post(reverse("plans:row_add", args=[plan.pk, "milestones"]), {
-            "revision": 0, "number": "1", "task": "Go live", "start": "Smarch 2015",
-        })
+        response = client.post(
+            reverse("plans:row_add", args=[plan.pk, "milestones"]),
+            {
+                "revision": 0,
+                "number": "1",
+                "task": "Go live",
+                "start": "Smarch 2015",
+            },
+        )
         page = text_of(response)
         assert "is not a month" in page and 'value="Smarch 2015"' in page
 
@@ -302,8 +377,9 @@ class TestTables:
         plan = PlanFactory()
         SchemeFactory(plan=plan, ref="UP1")
         client.force_login(editor_for(plan))
-        response = client.post(reverse("plans:row_add", args=[plan.pk, "schemes"]),
-                               {"revision": 0, "ref": "up1", "name": "Telecare"})
+        response = client.post(
+            reverse("plans:row_add", args=[plan.pk, "schemes"]), {"revision": 0, "ref": "up1", "name": "Telecare"}
+        )
         assert "Scheme reference up1 is already used in this plan" in text_of(response)
         assert Scheme.objects.filter(plan=plan).count() == 1
 
@@ -311,10 +387,19 @@ class TestTables:
         plan = PlanFactory()
         scheme = SchemeFactory(plan=plan, ref="UP1")
         client.force_login(editor_for(plan))
-        fields = ["objective", "overview", "delivery_chain", "evidence_base", "impact", "feedback_loop",
-                  "success_factors"]
-        client.post(reverse("plans:annex1", args=[plan.pk, scheme.pk]),
-                    {"revision": section_revision(plan, "schemes"), **{f: f"About {f}" for f in fields}})
+        fields = [
+            "objective",
+            "overview",
+            "delivery_chain",
+            "evidence_base",
+            "impact",
+            "feedback_loop",
+            "success_factors",
+        ]
+        client.post(
+            reverse("plans:annex1", args=[plan.pk, scheme.pk]),
+            {"revision": section_revision(plan, "schemes"), **{f: f"About {f}" for f in fields}},
+        )
         scheme.refresh_from_db()
         assert scheme.annex1_complete
 
@@ -330,15 +415,18 @@ class TestTables:
 @pytest.mark.django_db
 class TestUploads:
     def _post(self, client, plan, upload, **extra):
-        return client.post(reverse("plans:row_add", args=[plan.pk, "documents"]),
-                           {"revision": 0, "title": "Governance structure", "file": upload, **extra})
+        return client.post(
+            reverse("plans:row_add", args=[plan.pk, "documents"]),
+            {"revision": 0, "title": "Governance structure", "file": upload, **extra},
+        )
 
     def test_real_png_is_stored_privately_and_served_to_permitted_users(self, client, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path
         plan = PlanFactory()
         client.force_login(editor_for(plan))
-        response = self._post(client, plan, SimpleUploadedFile("diagram.png", png_bytes(), "image/png"),
-                              question_key="action.governance")
+        response = self._post(
+            client, plan, SimpleUploadedFile("diagram.png", png_bytes(), "image/png"), question_key="action.governance"
+        )
         assert response.status_code == 302
         doc = RelatedDocument.objects.get(plan=plan)
         assert doc.content_type == "image/png" and doc.question_key == "action.governance"

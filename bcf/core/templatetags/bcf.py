@@ -59,7 +59,9 @@ def status_tag(status, ident=""):
         return format_html('<div class="govuk-task-list__status" id="{}">{}</div>', ident, status)
     return format_html(
         '<div class="govuk-task-list__status" id="{}"><strong class="govuk-tag {}">{}</strong></div>',
-        ident, STATUS_TAGS.get(status, ""), status,
+        ident,
+        STATUS_TAGS.get(status, ""),
+        status,
     )
 
 

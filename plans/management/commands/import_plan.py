@@ -20,7 +20,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc.strerror}") from None
         except json.JSONDecodeError as exc:
-            raise CommandError(f"{options['file']} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+            raise CommandError(
+                f"{options['file']} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
+            ) from None
         except UnicodeDecodeError:
             raise CommandError(f"{options['file']} is not UTF-8 text") from None
         try:

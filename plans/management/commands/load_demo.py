@@ -19,8 +19,15 @@ DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 def _email_for(name, organisation):
     person = re.sub(r"^(councillor|cllr|dr|mr|mrs|ms|prof)\.?\s+", "", name.strip(), flags=re.I)
     local = re.sub(r"[^a-z]+", ".", person.lower()).strip(".")
-    domain = re.sub(r"[^a-z]+", "", re.sub(r"\b(nhs|ccg|council|county|borough|health|and|wellbeing|board|clinical|commissioning|group)\b", "",
-                                            organisation.lower()))
+    domain = re.sub(
+        r"[^a-z]+",
+        "",
+        re.sub(
+            r"\b(nhs|ccg|council|county|borough|health|and|wellbeing|board|clinical|commissioning|group)\b",
+            "",
+            organisation.lower(),
+        ),
+    )
     return f"{local}@{domain or 'demo'}.example.org"
 
 
@@ -72,12 +79,19 @@ class Command(BaseCommand):
                 chair = entry.get("chair") if not name else None
                 email = chair["email"] if chair else _email_for(name, hwb.local_authority.name)
                 user = self._user(email, chair["name"] if chair else name)
-                self._role(user, Role.CHAIR, hwb=hwb, position=signature.get("position") or "Chair of Health and Wellbeing Board")
+                self._role(
+                    user,
+                    Role.CHAIR,
+                    hwb=hwb,
+                    position=signature.get("position") or "Chair of Health and Wellbeing Board",
+                )
                 continue
             if not name:
                 continue
             # One person may sign for two CCGs (Nottinghamshire: Amanda Sullivan): one account, two roles.
-            user = self._signatories.get((hwb.pk, name)) or self._user(_email_for(name, signature["on_behalf_of"]), name)
+            user = self._signatories.get((hwb.pk, name)) or self._user(
+                _email_for(name, signature["on_behalf_of"]), name
+            )
             self._signatories[(hwb.pk, name)] = user
             ccg = CCG.objects.get(name=signature["on_behalf_of"]) if signature["kind"] == "ccg" else None
             self._role(user, Role.SIGNATORY, hwb=hwb, ccg=ccg, position=signature.get("position", ""))
@@ -87,8 +101,13 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             first, _, last = name.partition(" ")
-            user = User.objects.create_user(username=email.lower(), email=email.lower(), password=self.password,
-                                            first_name=first[:150], last_name=last[:150])
+            user = User.objects.create_user(
+                username=email.lower(),
+                email=email.lower(),
+                password=self.password,
+                first_name=first[:150],
+                last_name=last[:150],
+            )
         if admin and not user.is_superuser:
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
@@ -98,5 +117,16 @@ class Command(BaseCommand):
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user, role=role, hwb=hwb, area_team=area_team, ccg=ccg, defaults={"position": position}
         )
-        scope = (ccg.name if ccg else (hwb.local_authority.name if role == Role.SIGNATORY else None)) or hwb or area_team or "England"
-        self.accounts.append((user.email, assignment.get_role_display(), f"{scope}" + (f" ({hwb})" if ccg or role == Role.SIGNATORY else "")))
+        scope = (
+            (ccg.name if ccg else (hwb.local_authority.name if role == Role.SIGNATORY else None))
+            or hwb
+            or area_team
+            or "England"
+        )
+        self.accounts.append(
+            (
+                user.email,
+                assignment.get_role_display(),
+                f"{scope}" + (f" ({hwb})" if ccg or role == Role.SIGNATORY else ""),
+            )
+        )
