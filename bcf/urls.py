@@ -7,4 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include(auth_urlpatterns)),
     path("", include("plans.urls")),
+    path("", include("plans.urls_workflow")),
+    path("", include("plans.urls_outputs")),
+    path("", include("metrics.urls")),
 ]

@@ -128,6 +128,9 @@ def check_plan(view):
             _check_schemes(view, section, add, placeholder_issues, annex1=False)
         for question in section.questions:
             _check_question(view, section, question, add, placeholder_issues)
+    from metrics.checks import check_part2
+
+    issues.extend(check_part2(view))
     return issues
 
 

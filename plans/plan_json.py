@@ -15,6 +15,7 @@ from django.db import transaction
 from jsonschema import Draft202012Validator
 
 from bcf.core.money import ParseError, parse_money
+from metrics.part2_json import export_part2, import_part2, prepare_part2
 from schemes.milestones import format_month
 from schemes.models import ANNEX1_FIELDS, Milestone, Scheme
 
@@ -182,7 +183,7 @@ def plan_document(view, *, include_volatile=True):
             }
             for c in view.provider_commentaries
         ],
-        "part2": {"funding": [], "expenditure": [], "benefits": [], "p4p": None, "metrics": []},
+        "part2": export_part2(view),
     }
     for document_images in view.images.values():
         for image in document_images:
@@ -405,7 +406,9 @@ def _prepare(doc):
                 "disagreement": c.get("disagreement", ""),
             }
         )
+    part2 = prepare_part2(doc.get("part2") or {}, edition=edition.code)
     return {
+        "part2": part2,
         "edition": edition.code,
         "round": doc["round"],
         "hwb": hwb,
@@ -458,6 +461,7 @@ def import_plan(doc, *, user=None):
     for i, c in enumerate(data["providers"], start=1):
         provider, _ = Provider.objects.get_or_create(name=c.pop("provider"))
         ProviderCommentary.objects.create(plan=plan, position=i, provider=provider, **c)
+    import_part2(plan, data["part2"])
     record(plan=plan, user=user, section="", field="plan imported", old="", new=f"{FORMAT} {data['edition']}")
     return plan
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
+from metrics.selectors import part2_view
 from schemes.models import Milestone, Scheme
 
 from .models import (
@@ -115,6 +116,7 @@ class PlanView:
     schemes: list
     milestones: list
     provider_commentaries: list
+    part2: object = None  # metrics.selectors.part2_view
     extra: dict = field(default_factory=dict)
 
     def answer(self, key):
@@ -144,6 +146,7 @@ def plan_view(plan_or_id):
         schemes=list(plan.schemes.all()),
         milestones=list(plan.milestones.all()),
         provider_commentaries=list(plan.provider_commentaries.all()),
+        part2=part2_view(plan),
     )
 
 

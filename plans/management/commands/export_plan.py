@@ -1,11 +1,11 @@
-"""Write a plan to a file: JSON (bcf-plan/1) now; the PDF and workbook formats come with their issues."""
+"""Write a plan to a file: JSON (bcf-plan/1), the Part 1 PDF or the Part 2 workbook."""
 
+from importlib import import_module
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
-from plans.plan_json import export_json
 
 FORMATS = ("json", "pdf", "xlsx")
 
@@ -23,9 +23,11 @@ class Command(BaseCommand):
             plan = Plan.objects.get(pk=plan_id)
         except Plan.DoesNotExist:
             raise CommandError(f"There is no plan {plan_id}") from None
-        exporter = EXPORTERS.get(format)
-        if exporter is None:
-            raise CommandError(f"Export as {format} is not available yet")
+        module_name, _, function = EXPORTERS[format].partition(":")
+        try:
+            exporter = getattr(import_module(module_name), function)
+        except (ImportError, AttributeError):
+            raise CommandError(f"Export as {format} is not available yet") from None
         content = exporter(plan)
         if output == "-":
             self.stdout.write(content if isinstance(content, str) else content.decode("utf-8", "replace"))
@@ -38,4 +40,9 @@ class Command(BaseCommand):
         self.stderr.write(f"Wrote {path} ({path.stat().st_size:,} bytes)")
 
 
-EXPORTERS = {"json": export_json}
+# Each exporter takes a Plan and returns str or bytes.
+EXPORTERS = {
+    "json": "plans.plan_json:export_json",
+    "pdf": "plans.exports.pdf:plan_pdf_bytes",
+    "xlsx": "metrics.exports.workbook:workbook_bytes",
+}
