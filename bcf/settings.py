@@ -113,6 +113,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_FAIL_SILENTLY = False
 CRISPY_GDS_FRONTEND_VERSION = "5.14.0"
+# crispy-forms-gds leaves these widgets without GOV.UK classes.
+CRISPY_CLASS_CONVERTERS = {"numberinput": "govuk-input", "fileinput": "govuk-file-upload", "urlinput": "govuk-input"}
 
 SERVICE_NAME = "Better Care Fund plans"
 

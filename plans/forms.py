@@ -22,6 +22,11 @@ BREAKDOWN_ROWS_SPARE = 3
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+def numeric(decimal=False):
+    """GOV.UK advice: a text input with a numeric keyboard rather than type=number."""
+    return forms.TextInput(attrs={"inputmode": "decimal" if decimal else "numeric", "spellcheck": "false"})
+
+
 class MoneyField(forms.CharField):
     """Pounds and pence as officers type them: "£1,234,567.89", "1234567" or "£1.2m"."""
 
@@ -156,7 +161,7 @@ class SectionAnswersForm(forms.Form):
         if part in (ed.PERCENT, ed.PERCENT_JOINT_CARE_PLAN):
             return PercentField(label=label, required=False, help_text="For example 3.5%")
         if part == ed.COUNT:
-            return forms.IntegerField(label=label, required=False, min_value=0, max_value=10_000_000)
+            return forms.IntegerField(label=label, required=False, min_value=0, max_value=10_000_000, widget=numeric())
         if part == ed.TOOL:
             return forms.CharField(label=label, required=False, max_length=500)
         if part in (ed.AMOUNT, ed.CARE_ACT_AMOUNT):
@@ -433,7 +438,12 @@ class RiskForm(RowForm):
         help_text="1 is the least impact, 5 the greatest",
     )
     financial_impact_000s = forms.DecimalField(
-        label="Financial impact (£000s, optional)", required=False, max_digits=12, decimal_places=1, min_value=0
+        label="Financial impact (£000s, optional)",
+        required=False,
+        max_digits=12,
+        decimal_places=1,
+        min_value=0,
+        widget=numeric(decimal=True),
     )
     impact_falls_on = forms.CharField(
         label="Who the financial impact falls on (optional)", required=False, max_length=300
@@ -442,6 +452,7 @@ class RiskForm(RowForm):
         label="Lead",
         required=False,
         max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One or more people; put each on its own line or separate them with commas",
     )
     mitigation = forms.CharField(
@@ -500,14 +511,20 @@ class ProviderCommentaryForm(RowForm):
     )
     ceo = forms.CharField(label="Name of provider CEO", required=False, max_length=200)
     signature = forms.CharField(label="Signature (the provider's typed name and date)", required=False, max_length=300)
-    nel_2013_14_outturn = forms.IntegerField(label="2013/14 outturn", required=False, min_value=0)
-    nel_2014_15_plan = forms.IntegerField(label="2014/15 plan", required=False, min_value=0)
-    nel_2015_16_plan = forms.IntegerField(label="2015/16 plan", required=False, min_value=0)
+    nel_2013_14_outturn = forms.IntegerField(label="2013/14 outturn", required=False, min_value=0, widget=numeric())
+    nel_2014_15_plan = forms.IntegerField(label="2014/15 plan", required=False, min_value=0, widget=numeric())
+    nel_2015_16_plan = forms.IntegerField(label="2015/16 plan", required=False, min_value=0, widget=numeric())
     prevented_2014_15 = forms.IntegerField(
-        label="How many non-elective admissions is the BCF planned to prevent in 14-15?", required=False, min_value=0
+        label="How many non-elective admissions is the BCF planned to prevent in 14-15?",
+        required=False,
+        min_value=0,
+        widget=numeric(),
     )
     prevented_2015_16 = forms.IntegerField(
-        label="How many non-elective admissions is the BCF planned to prevent in 15-16?", required=False, min_value=0
+        label="How many non-elective admissions is the BCF planned to prevent in 15-16?",
+        required=False,
+        min_value=0,
+        widget=numeric(),
     )
     agrees = YesNoField(
         label="Q1 Do you agree with the data above relating to the impact of the BCF in terms of a reduction in "

@@ -26,7 +26,7 @@ from .selectors import plan_for_user, plan_history, plan_view, plans_for_user, u
 
 STALE_MESSAGE = (
     "Someone else saved this section after you opened it, so your changes have not been saved. "
-    "Your text is still below: copy anything you need, then reload the page to see their changes."
+    "Your text is still below: copy anything you need, then open the section again to see their changes."
 )
 LOCKED_MESSAGE = "This plan is {status}, so it cannot be changed. An editor can reopen it to make changes."
 

@@ -4,7 +4,7 @@ from crispy_forms_gds.layout import Field
 from django import forms
 
 from bcf.core.money import ParseError
-from plans.forms import LONG_TEXT_MAX, RowForm
+from plans.forms import LONG_TEXT_MAX, RowForm, numeric
 
 from .milestones import format_dependencies, format_month, parse_dependencies, parse_month
 from .models import ANNEX1_FIELDS
@@ -94,7 +94,11 @@ class DependenciesField(forms.CharField):
 
 class MilestoneForm(RowForm):
     number = forms.IntegerField(
-        label="Number", min_value=1, max_value=9999, error_messages={"required": "Enter the milestone number"}
+        widget=numeric(),
+        label="Number",
+        min_value=1,
+        max_value=9999,
+        error_messages={"required": "Enter the milestone number"},
     )
     theme = forms.CharField(label="Theme (optional)", required=False, max_length=200)
     scheme_ref = forms.CharField(

@@ -248,7 +248,7 @@ def test_adding_a_risk_shows_its_overall_risk_factor(page, demo_plans):
     page.get_by_label("There is a risk that:").fill(risk)
     page.get_by_role("group", name="Likelihood").get_by_label("4", exact=True).check()
     page.get_by_role("group", name="Potential impact").get_by_label("5", exact=True).check()
-    page.get_by_label("Lead").fill("Head of Integration\nDeputy Director for People")
+    page.get_by_label("Lead").fill("Head of Integration, Deputy Director for People")
     page.get_by_label("Mitigating actions").fill("Recruit to the team from September; use agency staff until then.")
     shot(page, "05-add-risk")
     page.get_by_role("button", name="Save").click()
@@ -265,6 +265,33 @@ def test_adding_a_risk_shows_its_overall_risk_factor(page, demo_plans):
     shot(page, "05-risk-log")
     saved = Risk.objects.get(plan=plan, risk=risk)
     assert (saved.likelihood, saved.impact, saved.risk_factor) == (4, 5, 20)
+    assert saved.leads == ["Head of Integration", "Deputy Director for People"]
+
+
+def test_changing_a_risk_keeps_each_of_its_leads(page, demo_plans):
+    """Rutland's risk 3 has two leads. The form's hint says "put each on its own line", and the page
+    fills the box with one lead per line; saving the form unchanged must keep both leads."""
+    plan = demo_plans["rutland"]
+    risk = Risk.objects.filter(plan=plan).order_by("position")[2]
+    assert risk.leads == ["Yasmin Sidyot (CCG)", "Lynda Bowen (RCC)"]
+    sign_in(page, RUTLAND)
+    page.goto(f"/plans/{plan.pk}/sections/risks/")
+    expect(page.locator(f"#risk-{risk.pk}").get_by_role("cell").nth(4)).to_have_text(
+        "Yasmin Sidyot (CCG), Lynda Bowen (RCC)"
+    )
+    page.get_by_role("link", name="Change risk 3", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change risk")
+    shot(page, "05-change-risk")
+    typed = page.get_by_label("Lead").input_value()
+    page.get_by_role("button", name="Save").click()  # nothing changed
+    expect(success_banner(page)).to_be_visible()
+    shown = page.locator(f"#risk-{risk.pk}").get_by_role("cell").nth(4).inner_text()
+    shot(page, "05-risk-log-after-unchanged-save")
+    assert shown == "Yasmin Sidyot (CCG), Lynda Bowen (RCC)", (
+        f"the Lead box offered {typed!r}; after saving it unchanged the risk log shows {shown!r}"
+    )
+    risk.refresh_from_db()
+    assert risk.leads == ["Yasmin Sidyot (CCG)", "Lynda Bowen (RCC)"]
 
 
 # --- 6. milestones and the chart ------------------------------------------------------------------
@@ -377,8 +404,11 @@ def test_uploading_a_document_and_refusing_a_fake_pdf(page, demo_plans):
 def test_another_boards_plan_is_not_found(page, new_context, demo_plans):
     cheshire_east = demo_plans["cheshire-east"]
     sign_in(page, RUTLAND)
-    for path in (f"/plans/{cheshire_east.pk}/", f"/plans/{cheshire_east.pk}/sections/data-sharing/",
-                 f"/plans/{cheshire_east.pk}/history/"):
+    for path in (
+        f"/plans/{cheshire_east.pk}/",
+        f"/plans/{cheshire_east.pk}/sections/data-sharing/",
+        f"/plans/{cheshire_east.pk}/history/",
+    ):
         response = page.goto(path)
         assert response.status == 404, path
         expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
@@ -435,3 +465,60 @@ def test_check_your_plan_links_each_error_to_its_answer(page, demo_plans):
         if anchor and f'id="{anchor}"' not in html:
             missing.append(url.removeprefix(page.url.split("/plans/")[0]))
     assert missing == [], "links from Check your plan to fields that are not on the page"
+
+
+# --- 10. what the pages look like -----------------------------------------------------------------
+
+TEXT_BOXES = "input:not([type=hidden]):not([type=radio]):not([type=checkbox]):not([type=file])"
+
+
+def test_every_text_box_is_styled_as_a_govuk_input(page, demo_plans):
+    """Number boxes (milestone number, financial impact, provider figures, number of people) must look
+    like the other inputs (class govuk-input: 40px high, GOV.UK font), not the browser's default box."""
+    plan = demo_plans["rutland"]
+    sign_in(page, RUTLAND)
+    unstyled = []
+    for path in (
+        "milestones/add/",
+        "risks/add/",
+        "providers/add/",
+        "documents/add/",
+        "sections/summary/",
+        "sections/joint-assessment/",
+        "sections/social-care/",
+    ):
+        page.goto(f"/plans/{plan.pk}/{path}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        boxes = page.locator(TEXT_BOXES).evaluate_all(
+            """boxes => boxes.map(box => ({id: box.id, type: box.type, cls: box.className,
+                  border: getComputedStyle(box).borderTopWidth, height: box.getBoundingClientRect().height}))"""
+        )
+        assert boxes, path
+        for box in boxes:
+            if "govuk-input" not in box["cls"].split() or box["height"] < 35:
+                unstyled.append(
+                    f"{path} #{box['id']} (type={box['type']}, class={box['cls']!r}, "
+                    f"border {box['border']}, {box['height']:.0f}px high)"
+                )
+        if path in ("milestones/add/", "risks/add/"):
+            shot(page, f"10-inputs-{path.replace('/', '-')}")
+    assert unstyled == [], "boxes without GOV.UK input styling:\n" + "\n".join(unstyled)
+
+
+def test_formatting_preview_uses_the_govuk_font(page, demo_plans):
+    """The preview shows the answer "as it will look": its paragraphs and bullets should be in the
+    service's font, like the rest of the page, not the browser's default serif."""
+    plan = demo_plans["rutland"]
+    sign_in(page, RUTLAND)
+    page.goto(f"/plans/{plan.pk}/sections/oversight/")
+    page.locator("#id_action-oversight-text").fill(MARKDOWN)
+    page.get_by_role("button", name="Preview formatting").click()
+    preview = page.locator(".bcf-preview .bcf-markup")
+    expect(preview).to_be_visible()
+    fonts = {
+        "paragraph": preview.locator("p").first.evaluate("e => getComputedStyle(e).fontFamily"),
+        "bullet": preview.locator("li").first.evaluate("e => getComputedStyle(e).fontFamily"),
+        "page text": page.locator(".govuk-label").first.evaluate("e => getComputedStyle(e).fontFamily"),
+    }
+    assert "GDS Transport" in fonts["page text"]
+    assert "GDS Transport" in fonts["paragraph"] and "GDS Transport" in fonts["bullet"], fonts
