@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from bcf.core import views as core_views
 from plans.urls import auth_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
     path("", include(auth_urlpatterns)),
     path("", include("plans.urls")),
     path("", include("plans.urls_workflow")),

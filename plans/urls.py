@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from bcf.core.auth import throttled_login_view
+
 from .forms import EmailLoginForm
 
 app_name = "plans"
@@ -22,7 +24,7 @@ urlpatterns = [
 auth_urlpatterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
+        throttled_login_view().as_view(
             template_name="registration/login.html",
             authentication_form=EmailLoginForm,
             redirect_authenticated_user=True,

@@ -18,3 +18,37 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def throttled_login_view():
+    from django.contrib.auth import views as auth_views
+    from django.core.exceptions import NON_FIELD_ERRORS
+    from django.forms.utils import ErrorDict
+
+    from .security import client_ip, sign_in_failed, sign_in_locked, sign_in_succeeded
+
+    class LoginView(auth_views.LoginView):
+        locked_message = (
+            "Too many failed attempts to sign in with this email address. Wait 15 minutes and try again, "
+            "or ask your administrator to reset your password."
+        )
+
+        def post(self, request, *args, **kwargs):
+            email = request.POST.get("username", "")
+            if sign_in_locked(email, client_ip(request)):
+                form = self.get_form()
+                # Set the errors directly: while locked, the password is not even checked.
+                form.cleaned_data = {}
+                form._errors = ErrorDict({NON_FIELD_ERRORS: form.error_class([self.locked_message])})
+                return self.render_to_response(self.get_context_data(form=form), status=429)
+            return super().post(request, *args, **kwargs)
+
+        def form_invalid(self, form):
+            sign_in_failed(self.request.POST.get("username", ""), client_ip(self.request))
+            return super().form_invalid(form)
+
+        def form_valid(self, form):
+            sign_in_succeeded(self.request.POST.get("username", ""), client_ip(self.request))
+            return super().form_valid(form)
+
+    return LoginView

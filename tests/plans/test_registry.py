@@ -8,7 +8,10 @@ from plans.editions import get_edition
 from plans.plan_json import HEADING_ONLY_KEYS
 from tests.conftest import ROOT
 
-DOMAIN = (ROOT.parent / "shared" / "DOMAIN.md").read_text()
+DOMAIN_PATH = ROOT.parent / "shared" / "DOMAIN.md"
+if not DOMAIN_PATH.exists():
+    pytest.skip(f"the specification {DOMAIN_PATH} is not beside the checkout", allow_module_level=True)
+DOMAIN = DOMAIN_PATH.read_text()
 
 
 def domain_rows(heading):
