@@ -1,9 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
 from bcf.core.auth import throttled_login_view
 
+from . import views
 from .forms import EmailLoginForm
 
 app_name = "plans"
