@@ -171,9 +171,8 @@ class SectionAnswersForm(forms.Form):
     def _add_breakdown(self, question, answer):
         lines = list(answer.breakdown) if answer is not None and answer.breakdown else []
         if self.is_bound:
-            count = int(
-                self.data.get(f"{field_name(question.key, 'breakdown')}-rows", len(lines) + BREAKDOWN_ROWS_SPARE)
-            )
+            raw = str(self.data.get(f"{field_name(question.key, 'breakdown')}-rows", ""))
+            count = int(raw) if raw.isdigit() else len(lines) + BREAKDOWN_ROWS_SPARE
             count = max(0, min(count, 50))
         else:
             count = len(lines) + BREAKDOWN_ROWS_SPARE

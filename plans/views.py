@@ -151,7 +151,8 @@ def _questions_page(request, plan, section, can_edit):
         if action.startswith("more-"):
             data = request.POST.copy()
             count_name = action.removeprefix("more-")
-            data[count_name] = str(int(data.get(count_name) or 0) + 3)
+            current = str(data.get(count_name) or "0")
+            data[count_name] = str((int(current) if current.isdigit() else 0) + 3)
         form = SectionAnswersForm(data, section=section, answers=view.answers)
         if action.startswith("more-"):
             pass
