@@ -7,6 +7,7 @@ from plans.urls import auth_urlpatterns
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("ping", core_views.ping, name="ping"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
     path("", include(auth_urlpatterns)),
     path("", include("plans.urls")),

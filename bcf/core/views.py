@@ -1,7 +1,7 @@
 """Service-wide pages: health check and the accessibility statement."""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -16,6 +16,11 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def ping(request):
+    """The cheapest Django response: no database, no template. The load benchmark's floor."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def accessibility(request):
