@@ -98,7 +98,8 @@ def run_floor(base, deadline, results):
 
 def main():
     base, users_file, seconds, max_requests = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
-    users = json.load(open(users_file))
+    with open(users_file) as handle:
+        users = json.load(handle)
     results, saves = [], []
     budget = threading.Semaphore(max_requests)
     started = time.monotonic()
