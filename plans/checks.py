@@ -40,6 +40,7 @@ class Issue:
     section: str = ""  # section slug
     anchor: str = ""  # id of the field on the section page
     kind: str = PROBLEM
+    url: str = ""  # where the issue is put right, when it is not a section page (Part 2 pages)
 
     @property
     def is_error(self):
@@ -131,7 +132,30 @@ def check_plan(view):
     from metrics.checks import check_part2
 
     issues.extend(check_part2(view))
+    issues.extend(_check_deadline(view))
     return issues
+
+
+def _check_deadline(view):
+    """A late submission is a warning (DOMAIN.md §6): flagged, still accepted."""
+    from django.utils.dateformat import format as format_date
+
+    from .workflow import now, round_deadline
+
+    plan = view.plan
+    deadline = round_deadline(plan.edition, plan.round)
+    if deadline is None:
+        return []
+    label = f"the {plan.get_round_display()} round ({format_date(deadline, 'j F Y, H:i')})"
+    if plan.date_submitted:
+        if plan.date_submitted <= deadline:
+            return []
+        message = f"Late submission: the plan was submitted after the deadline for {label}"
+    elif now() > deadline:
+        message = f"Late submission: the deadline for {label} has passed, so the submission will be flagged late"
+    else:
+        return []
+    return [Issue(WARNING, message)]
 
 
 def _check_summary(view, section, add, placeholder_issues):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from bcf.core.money import ParseError, parse_money
@@ -189,7 +190,17 @@ def plan_document(view, *, include_volatile=True):
         for image in document_images:
             doc.setdefault("question_images", []).append({"question": image.question_key, "title": image.title})
     if include_volatile:
-        doc["signatures"] = []
+        doc["signatures"] = [
+            {
+                "kind": block.kind,
+                "on_behalf_of": block.on_behalf_of,
+                "by": block.by,
+                "position": block.position,
+                "date": _date_out(timezone.localdate(block.signed_at)) if block.signed_at else None,
+                "valid": block.valid,
+            }
+            for block in view.signatures
+        ]
         doc["version"] = plan.version
         doc["status"] = plan.status
         doc["content_hash"] = content_hash(view)

@@ -1,6 +1,7 @@
 """Reads, always scoped to the user: a plan the user holds no role for is not found (404)."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -19,6 +20,8 @@ from .models import (
     Risk,
     Role,
     RoleAssignment,
+    Signature,
+    SignatureKind,
 )
 
 VISIBLE_TO_NATIONAL = [PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.ASSURED]
@@ -124,6 +127,68 @@ class PlanView:
 
     def questions(self, section):
         return [QuestionView(q, self.answers.get(q.key), section) for q in section.questions]
+
+    @cached_property
+    def content_hash(self):
+        from .plan_json import content_hash
+
+        return content_hash(self)
+
+    @cached_property
+    def signatures(self):
+        """The sign-off blocks in template order: each CCG, the council, the HWB (see SignatureBlock)."""
+        return signature_blocks(self)
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """One sign-off block of 1 b): who signed for the organisation, and whether that still holds."""
+
+    kind: str  # "ccg" | "council" | "hwb"
+    on_behalf_of: str
+    key: str  # "ccg:<id>", "council" or "hwb": what a signatory picks when signing
+    by: str = ""
+    position: str = ""
+    signed_at: object = None  # datetime or None
+    valid: bool = False  # signed, and the plan's content still has the hash that was signed
+    signature: object = None  # the Signature, when signed
+
+    @property
+    def signed(self):
+        return self.signed_at is not None
+
+    @property
+    def invalid(self):
+        """Signed, but the plan changed afterwards: the signature no longer holds."""
+        return self.signed and not self.valid
+
+
+def signature_blocks(view):
+    plan = view.plan
+    active = {s.organisation_key: s for s in Signature.objects.filter(plan=plan, voided_at__isnull=True)}
+    current_hash = view.content_hash if active else None
+    organisations = [(SignatureKind.CCG, c.name, f"ccg:{c.pk}") for c in view.ccgs]
+    organisations.append((SignatureKind.COUNCIL, plan.hwb.local_authority.name, SignatureKind.COUNCIL.value))
+    organisations.append((SignatureKind.HWB, plan.hwb.name, SignatureKind.HWB.value))
+    blocks = []
+    for kind, name, key in organisations:
+        signature = active.get(key)
+        if signature is None:
+            blocks.append(SignatureBlock(kind=kind.value, on_behalf_of=name, key=key))
+            continue
+        blocks.append(
+            SignatureBlock(
+                kind=kind.value,
+                on_behalf_of=signature.on_behalf_of,
+                key=key,
+                by=signature.name,
+                position=signature.position,
+                signed_at=signature.signed_at,
+                valid=signature.content_hash == current_hash,
+                signature=signature,
+            )
+        )
+    return blocks
 
 
 def plan_view(plan_or_id):

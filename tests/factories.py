@@ -14,6 +14,8 @@ from plans.models import (
     Risk,
     Role,
     RoleAssignment,
+    Signature,
+    SignatureKind,
 )
 from schemes.models import Milestone, Scheme
 
@@ -132,3 +134,66 @@ class RiskFactory(factory.django.DjangoModelFactory):
     mitigation = "Monthly finance review"
     likelihood = 3
     impact = 4
+
+
+# --- workflow states (plans/workflow.py) ----------------------------------------------------------
+
+
+def signatory_for(plan, ccg=None, **kwargs):
+    """A signatory of the plan's HWB: for `ccg`, or for the council when no CCG is given."""
+    kwargs.setdefault("position", "Chief Officer" if ccg else "Chief Executive")
+    return RoleFactory(role=Role.SIGNATORY, hwb=plan.hwb, ccg=ccg, **kwargs).user
+
+
+def chair_for(plan, **kwargs):
+    kwargs.setdefault("position", "Chair of Health and Wellbeing Board")
+    return RoleFactory(role=Role.CHAIR, hwb=plan.hwb, **kwargs).user
+
+
+def _sign(plan, kind, name, ccg=None):
+    from django.utils import timezone
+
+    from plans.selectors import plan_view
+
+    user = chair_for(plan) if kind == "hwb" else signatory_for(plan, ccg=ccg)
+    return Signature.objects.create(
+        plan=plan,
+        kind=kind,
+        ccg=ccg,
+        on_behalf_of=name,
+        user=user,
+        name=user.get_full_name(),
+        position="Chief Officer",
+        signed_at=timezone.now(),
+        content_hash=plan_view(plan).content_hash,
+    )
+
+
+class AwaitingSignOffPlanFactory(PlanFactory):
+    """A plan marked ready, with a signatory for each CCG and the council and a chair, none signed."""
+
+    status = PlanStatus.AWAITING_SIGN_OFF
+
+    @factory.post_generation
+    def people(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for ccg in self.ordered_ccgs():
+            signatory_for(self, ccg=ccg)
+        signatory_for(self)
+        chair_for(self)
+
+
+class SignedOffPlanFactory(PlanFactory):
+    """A plan signed by every CCG, the council and (last) the chair, each signature bound to its content."""
+
+    status = PlanStatus.SIGNED_OFF
+
+    @factory.post_generation
+    def signatures(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for ccg in self.ordered_ccgs():
+            _sign(self, SignatureKind.CCG, ccg.name, ccg=ccg)
+        _sign(self, SignatureKind.COUNCIL, self.hwb.local_authority.name)
+        _sign(self, SignatureKind.HWB, self.hwb.name)

@@ -1,0 +1,86 @@
+"""The sign-off and submission panel of the plan overview: the state, what this user can do next,
+and the signatures with their validity."""
+
+from django import template
+
+from plans import workflow
+from plans.models import ChangeRecord, Decline, PlanStatus, Role, Submission
+from plans.selectors import plan_view, user_roles_for_plan
+
+register = template.Library()
+
+STATUS_TAG_CLASSES = {
+    PlanStatus.DRAFT: "govuk-tag--grey",
+    PlanStatus.AWAITING_SIGN_OFF: "govuk-tag--yellow",
+    PlanStatus.SIGNED_OFF: "govuk-tag--turquoise",
+    PlanStatus.SUBMITTED: "govuk-tag--blue",
+    PlanStatus.RETURNED: "govuk-tag--orange",
+    PlanStatus.ASSURED: "govuk-tag--green",
+}
+
+
+@register.filter
+def status_tag_class(status):
+    return STATUS_TAG_CLASSES.get(status, "govuk-tag--grey")
+
+
+@register.simple_tag(takes_context=True)
+def workflow_panel(context, plan):
+    user = context["request"].user
+    roles = context.get("roles")
+    if roles is None:
+        roles = user_roles_for_plan(user, plan)
+    status = plan.status
+    is_editor = Role.EDITOR in roles
+    panel = {
+        "status": status,
+        "is_editor": is_editor,
+        "can_mark_ready": is_editor and status == PlanStatus.DRAFT,
+        "can_reopen": is_editor and status in (PlanStatus.AWAITING_SIGN_OFF, PlanStatus.SIGNED_OFF),
+        "can_submit": bool(roles & {Role.EDITOR, Role.CHAIR}) and status == PlanStatus.SIGNED_OFF,
+        "can_return": Role.REVIEWER in roles and status == PlanStatus.SUBMITTED,
+        "blocks": [],
+        "to_sign": [],
+    }
+    if status != PlanStatus.DRAFT:
+        view = plan_view(plan)
+        panel["blocks"] = view.signatures
+        if status == PlanStatus.AWAITING_SIGN_OFF:
+            organisations = workflow.organisations_for(user, plan)
+            signed = {b.key for b in view.signatures if b.signed}
+            panel["to_sign"] = [o for o in organisations if o.key not in signed]
+            others = [b.on_behalf_of for b in view.signatures if b.kind != "hwb" and not b.signed]
+            if others and any(o.key == "hwb" for o in panel["to_sign"]):
+                # The chair signs last: until the others have signed there is nothing for them to do.
+                panel["chair_waiting"] = others
+                panel["to_sign"] = [o for o in panel["to_sign"] if o.key != "hwb"]
+            panel["can_decline"] = bool(organisations)
+            panel["invalid"] = [b for b in view.signatures if b.invalid]
+        elif status == PlanStatus.SIGNED_OFF:
+            panel["invalid"] = [b for b in view.signatures if not b.valid]
+    if status == PlanStatus.DRAFT:
+        last_decline = Decline.objects.filter(plan=plan).first()
+        if last_decline is not None:
+            ready_since = (
+                ChangeRecord.objects.filter(
+                    plan=plan, section=workflow.WORKFLOW, field="Status", new=PlanStatus.AWAITING_SIGN_OFF.label
+                )
+                .order_by("-at", "-pk")
+                .values_list("at", flat=True)
+                .first()
+            )
+            if ready_since is None or last_decline.at >= ready_since:
+                panel["last_decline"] = last_decline
+    if status in (PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.ASSURED):
+        panel["submission"] = Submission.objects.filter(plan=plan).first()
+        next_version = plan.next_versions.order_by("pk").first()
+        panel["next_version"] = next_version
+        panel["can_resubmit"] = is_editor and next_version is None and bool(workflow.resubmission_targets(plan))
+    if status == PlanStatus.RETURNED:
+        panel["returned"] = (
+            ChangeRecord.objects.filter(plan=plan, section=workflow.WORKFLOW, field="Returned for resubmission")
+            .select_related("user")
+            .first()
+        )
+    panel["has_versions"] = plan.previous_id is not None or "submission" in panel and panel["submission"] is not None
+    return panel
