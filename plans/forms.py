@@ -1,5 +1,6 @@
 """Forms for Part 1 pages. They parse and check input; saving is the services' job."""
 
+import re
 from decimal import Decimal
 
 from crispy_forms_gds.fields import DateInputField
@@ -172,7 +173,7 @@ class SectionAnswersForm(forms.Form):
         lines = list(answer.breakdown) if answer is not None and answer.breakdown else []
         if self.is_bound:
             raw = str(self.data.get(f"{field_name(question.key, 'breakdown')}-rows", ""))
-            count = int(raw) if raw.isdigit() else len(lines) + BREAKDOWN_ROWS_SPARE
+            count = int(raw) if re.fullmatch(r"[0-9]{1,3}", raw) else len(lines) + BREAKDOWN_ROWS_SPARE
             count = max(0, min(count, 50))
         else:
             count = len(lines) + BREAKDOWN_ROWS_SPARE

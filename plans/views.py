@@ -1,6 +1,7 @@
 """Part 1 pages. Views parse input with a form, call one service and render; every plan lookup
 goes through the scoped selectors, so another HWB's plan is a 404."""
 
+import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -152,7 +153,7 @@ def _questions_page(request, plan, section, can_edit):
             data = request.POST.copy()
             count_name = action.removeprefix("more-")
             current = str(data.get(count_name) or "0")
-            data[count_name] = str((int(current) if current.isdigit() else 0) + 3)
+            data[count_name] = str((int(current) if re.fullmatch(r"[0-9]{1,3}", current) else 0) + 3)
         form = SectionAnswersForm(data, section=section, answers=view.answers)
         if action.startswith("more-"):
             pass

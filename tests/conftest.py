@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,15 @@ def login(client):
         return client
 
     return _login
+
+
+def _hypothesis_profiles():
+    """CI runs a fixed set of examples (a red build is always reproducible); local runs explore."""
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI"):
+        hypothesis_settings.load_profile("ci")
+
+
+_hypothesis_profiles()
