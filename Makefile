@@ -5,8 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
-# Debian packages: WeasyPrint's Pango, fonts for the PDF, Chromium for browser tests, poppler for PDF checks.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 chromium poppler-utils
+# Debian packages: WeasyPrint's Pango, fonts for the PDF, Chromium for browser tests, poppler for PDF checks,
+# LibreOffice Calc to recalculate the Part 2 workbook in its tests.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 chromium poppler-utils libreoffice-calc-nogui
 
 .PHONY: install system-packages run test lint bench clean
 
@@ -30,6 +31,7 @@ system-packages:
 
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -1,0 +1,229 @@
+"""Part 2 charts as self-contained SVG (matplotlib's SVG backend), each with a text alternative.
+
+The same images go into the pages and the PDF. matplotlib is slow to import, so it is imported
+here only, and this module only when a chart is drawn.
+"""
+
+import io
+import re
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("svg")
+
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from .formatting import format_count, format_metric_value, format_money  # noqa: E402
+from .selectors import Chart  # noqa: E402
+
+BLUE = "#1d70b8"
+GREY = "#505a5f"
+ORANGE = "#f47738"
+TEXT = "#0b0c0c"
+RC = {
+    "svg.fonttype": "none",  # text stays text: searchable, and read by screen readers
+    "svg.hashsalt": "bcf-part2",  # the same data draws the same file
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Liberation Sans", "Arial", "DejaVu Sans"],
+    "font.size": 10,
+    "text.color": TEXT,
+    "axes.labelcolor": TEXT,
+    "axes.edgecolor": GREY,
+    "xtick.color": TEXT,
+    "ytick.color": TEXT,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _svg(figure, slug, title, alt):
+    """The figure as an <svg> element to inline: no XML prolog, DTD or metadata (they point outside
+    the document), ids prefixed so several charts can share a page, and a title and description."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = _presentation_attributes(svg)
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    for ident in sorted(ids, key=len, reverse=True):
+        svg = svg.replace(f'id="{ident}"', f'id="{slug}-{ident}"').replace(f"#{ident}", f"#{slug}-{ident}")
+    svg = re.sub(r'\s(width|height)="([\d.]+)pt"', "", svg, count=2)
+    svg = svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-labelledby="{slug}-title {slug}-desc" class="bcf-chart" '
+        'preserveAspectRatio="xMidYMid meet" ',
+        1,
+    )
+    head = f'<title id="{slug}-title">{_escape(title)}</title><desc id="{slug}-desc">{_escape(alt)}</desc>'
+    return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + head, svg, count=1)
+
+
+_STYLE = re.compile(r'\sstyle="([^"]*)"')
+PRESENTATION = {
+    "fill",
+    "fill-opacity",
+    "opacity",
+    "stroke",
+    "stroke-width",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-opacity",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "font-size",
+    "font-family",
+    "font-style",
+    "font-weight",
+    "text-anchor",
+    "clip-path",
+}
+
+
+def _presentation_attributes(svg):
+    """Styles as SVG presentation attributes: the pages' Content-Security-Policy refuses inline CSS
+    (style attributes and <style> elements), which would leave every shape black."""
+
+    def attributes(match):
+        out = []
+        for declaration in match.group(1).split(";"):
+            name, _, value = declaration.partition(":")
+            name, value = name.strip(), value.strip()
+            if name in PRESENTATION and value:
+                out.append(f' {name}="{_escape(value)}"')
+        return "".join(out)
+
+    svg = re.sub(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", "", svg, flags=re.S)
+    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    return _STYLE.sub(attributes, svg)
+
+
+def _escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _money_axis(value, _position):
+    value = abs(value)
+    if value >= 1_000_000:
+        return f"£{value / 1_000_000:,.1f}m"
+    if value >= 1_000:
+        return f"£{value / 1_000:,.0f}k"
+    return f"£{value:,.0f}"
+
+
+def _float(value):
+    return float(value) if value is not None else None
+
+
+def p4p_chart(p4p, slug="p4p"):
+    """Baseline against planned admissions for each quarter of the performance period."""
+    if p4p is None or not any(q.baseline is not None or q.plan is not None for q in p4p.quarters):
+        return None
+    with matplotlib.rc_context(RC):
+        figure = Figure(figsize=(7.2, 3.8), layout="constrained")
+        axes = figure.subplots()
+        positions = range(len(p4p.quarters))
+        width = 0.38
+        baseline = [q.baseline or 0 for q in p4p.quarters]
+        planned = [q.plan or 0 for q in p4p.quarters]
+        axes.bar([p - width / 2 for p in positions], baseline, width, label="Baseline", color=GREY)
+        axes.bar([p + width / 2 for p in positions], planned, width, label="Plan", color=BLUE)
+        axes.set_xticks(
+            list(positions), [f"Quarter {q.number}\n{q.baseline_label}\n{q.plan_label}" for q in p4p.quarters]
+        )
+        axes.set_ylabel("Non-elective admissions")
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+        figure.legend(frameon=False, loc="outside upper left", ncols=2)
+        title = "Non-elective admissions: baseline and plan by quarter"
+        parts = [
+            f"Quarter {q.number}: baseline {q.baseline_label} {format_count(q.baseline) or 'not given'}, "
+            f"plan {q.plan_label} {format_count(q.plan) or 'not given'}"
+            for q in p4p.quarters
+        ]
+        alt = f"Bar chart of non-elective admissions. {'; '.join(parts)}."
+        if p4p.avoided is not None:
+            alt += f" In total {format_count(p4p.avoided)} fewer admissions planned than the baseline."
+        return Chart(title=title, svg=_svg(figure, slug, title, alt), alt=alt)
+
+
+def expenditure_chart(by_area, slug="spend"):
+    """Planned expenditure by area of spend, 2014/15 against 2015/16."""
+    if not by_area:
+        return None
+    with matplotlib.rc_context(RC):
+        figure = Figure(figsize=(7.2, 1.1 + 0.55 * len(by_area)), layout="constrained")
+        axes = figure.subplots()
+        areas = [area for area, _ in by_area][::-1]
+        totals = dict(by_area)
+        height = 0.38
+        positions = range(len(areas))
+        first = [float(totals[a]["2014/15"]) for a in areas]
+        second = [float(totals[a]["2015/16"]) for a in areas]
+        axes.barh([p + height / 2 for p in positions], first, height, label="2014/15", color=GREY)
+        axes.barh([p - height / 2 for p in positions], second, height, label="2015/16", color=BLUE)
+        axes.set_yticks(list(positions), areas)
+        axes.xaxis.set_major_formatter(FuncFormatter(_money_axis))
+        figure.legend(frameon=False, loc="outside upper left", ncols=2)
+        title = "Planned expenditure by area of spend"
+        parts = [
+            f"{area}: {format_money(years['2014/15'], pence=False)} in 2014/15, "
+            f"{format_money(years['2015/16'], pence=False)} in 2015/16"
+            for area, years in by_area
+        ]
+        alt = f"Bar chart of planned expenditure. {'; '.join(parts)}."
+        return Chart(title=title, svg=_svg(figure, slug, title, alt), alt=alt)
+
+
+def metric_chart(metric, slug):
+    """One metric's baseline and planned trajectory."""
+    points = [((f"Baseline {f.label}".strip() if f.is_baseline else f.label), f.value) for f in metric.figures]
+    if sum(1 for _, value in points if value is not None) < 2:
+        return None
+    definition = metric.definition
+    with matplotlib.rc_context(RC):
+        figure = Figure(figsize=(7.2, 2.8), layout="constrained")
+        axes = figure.subplots()
+        labels = [label for label, _ in points]
+        values = [_float(value) for _, value in points]
+        known = [(i, v) for i, v in enumerate(values) if v is not None]
+        axes.plot([i for i, _ in known], [v for _, v in known], marker="o", color=BLUE, linewidth=2)
+        axes.plot([known[0][0]], [known[0][1]], marker="o", color=GREY, markersize=9, linestyle="none")
+        for i, v in known:
+            axes.annotate(
+                format_metric_value(definition, Decimal(str(v))).replace(" per 100,000 population", ""),
+                (i, v),
+                textcoords="offset points",
+                xytext=(0, 8),
+                ha="center",
+            )
+        axes.set_xticks(range(len(labels)), [_wrap(label, 24) for label in labels])
+        axes.set_xlim(-0.5, len(labels) - 0.5)
+        low, high = min(v for _, v in known), max(v for _, v in known)
+        margin = (high - low) * 0.35 or abs(high) * 0.1 or 1
+        axes.set_ylim(low - margin, high + margin)
+        axes.set_ylabel({"rate": "per 100,000", "percent": "%"}.get(definition.kind, "value"))
+        title = f"{metric.definition.label}: baseline and plan"
+        parts = [f"{label}: {format_metric_value(definition, v) or 'not given'}" for label, v in points]
+        alt = f"Line chart of {metric.name}. {'; '.join(parts)}."
+        return Chart(title=title, svg=_svg(figure, slug, title, alt), alt=alt)
+
+
+def _wrap(text, width):
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def part2_charts(view):
+    """Every chart of a plan's Part 2 that has something to show, in the order of the workbook."""
+    charts = [expenditure_chart(view.expenditure_by_area), p4p_chart(view.p4p)]
+    charts += [metric_chart(metric, f"metric-{metric.code.lower()}") for metric in view.metrics]
+    return [chart for chart in charts if chart is not None]

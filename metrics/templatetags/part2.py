@@ -1,0 +1,55 @@
+"""Template tags for Part 2: its task list on the plan overview, and figures written for people."""
+
+from decimal import Decimal
+
+from django import template
+
+from metrics.checks import issues_for
+from metrics.formatting import format_count, format_metric_value, format_number, format_percent
+from metrics.selectors import cached_part2_view
+from metrics.tasks import part2_tasks
+
+register = template.Library()
+
+
+@register.simple_tag
+def part2_task_list(plan):
+    """The Part 2 task list of the plan overview page (its view does not know about Part 2)."""
+    part2 = cached_part2_view(plan)
+    return {"tasks": part2_tasks(part2, issues_for(plan, part2)), "part2": part2}
+
+
+@register.filter
+def count(value):
+    return format_count(value)
+
+
+@register.filter
+def number(value, places=1):
+    return format_number(value, places)
+
+
+@register.filter
+def plain_number(value):
+    """1,234.5 with no trailing zeros (a numerator or denominator as it was typed)."""
+    return "" if value is None else f"{Decimal(value).normalize():,f}"
+
+
+@register.filter
+def pct(value, places=1):
+    return format_percent(value, places)
+
+
+@register.filter
+def signed_pct(value):
+    return format_percent(value, signed=True)
+
+
+@register.filter
+def metric_value(value, definition):
+    return format_metric_value(definition, value)
+
+
+@register.filter
+def field_of(form, name):
+    return form[name]
