@@ -193,7 +193,7 @@ def _expenditure(view, part2, add):
 
 def _benefits(part2, add):
     if not part2.benefits:
-        add(BENEFITS, ERROR, "enter the quantified benefits of the schemes", "benefits", MISSING)
+        add(BENEFITS, ERROR, "enter the quantified benefits of the schemes", "add-benefit", MISSING)
         return
     for index, benefit in enumerate(part2.benefits, start=1):
         row = benefit.row
