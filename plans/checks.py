@@ -50,18 +50,23 @@ class Issue:
         return f"{self.level} {self.message}"
 
 
+# One pass over the text instead of one per pattern: the check page reads every answer of the plan.
+_PLACEHOLDERS = re.compile(
+    "|".join(f"(?{'i' if pattern.flags & re.IGNORECASE else ''}:{pattern.pattern})" for pattern in PLACEHOLDER_PATTERNS)
+)
+
+
 def find_placeholders(text):
     """Template placeholders left in `text`, as the strings found."""
     if not text:
         return []
     found = []
-    for pattern in PLACEHOLDER_PATTERNS:
-        for match in pattern.finditer(text):
-            value = match.group(0).strip()
-            if len(value) > 30:
-                value = value[:30].rsplit(" ", 1)[0] + "…"
-            if value and value not in found:
-                found.append(value)
+    for match in _PLACEHOLDERS.finditer(text):
+        value = match.group(0).strip()
+        if len(value) > 30:
+            value = value[:30].rsplit(" ", 1)[0] + "…"
+        if value and value not in found:
+            found.append(value)
     return found
 
 

@@ -217,3 +217,29 @@ def plan_view(plan_or_id):
 
 def plan_history(plan):
     return ChangeRecord.objects.filter(plan=plan).select_related("user")
+
+
+@dataclass
+class SectionView:
+    """What one section page needs: its answers and images (and schemes under 2 c), nothing else."""
+
+    plan: Plan
+    answers: dict
+    images: dict
+    schemes: list
+    planning_units: list
+
+
+def section_view(plan, section):
+    keys = [q.key for q in section.questions]
+    images = {}
+    for doc in RelatedDocument.objects.filter(plan=plan, question_key__in=keys):
+        images.setdefault(doc.question_key, []).append(doc)
+    with_schemes = "schemes" in section.tables
+    return SectionView(
+        plan=plan,
+        answers={a.key: a for a in Answer.objects.filter(plan=plan, key__in=keys)},
+        images=images,
+        schemes=list(plan.schemes.select_related("planning_unit")) if with_schemes else [],
+        planning_units=list(plan.planning_units.all()) if with_schemes else [],
+    )

@@ -23,7 +23,14 @@ from . import services
 from .checks import COMPLETED, check_plan, errors, section_statuses, warnings
 from .forms import DocumentForm, ProviderCommentaryForm, RiskForm, SectionAnswersForm, SummaryForm
 from .models import ProviderCommentary, RelatedDocument, Risk
-from .selectors import plan_for_user, plan_history, plan_view, plans_for_user, user_roles_for_plan
+from .selectors import (
+    plan_for_user,
+    plan_history,
+    plan_view,
+    plans_for_user,
+    section_view,
+    user_roles_for_plan,
+)
 
 STALE_MESSAGE = (
     "Someone else saved this section after you opened it, so your changes have not been saved. "
@@ -141,7 +148,7 @@ def section(request, plan_id, slug):
 
 
 def _questions_page(request, plan, section, can_edit):
-    view = plan_view(plan)
+    view = section_view(plan, section)
     previews = {}
     if request.method == "POST":
         if not can_edit:

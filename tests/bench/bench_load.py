@@ -3,6 +3,7 @@
 Prints requests per second, p50/p95/p99 latency per page kind, errors, the ratio of the task-list
 page's median latency to a trivial Django view's (the floor), and whether every concurrent save is
 accounted for. Targets on a 2-core machine: zero errors, p95 < 150 ms for section pages, ratio < 3.
+Each simulated person waits 0.5–2 s between requests (BENCH_THINK_MIN/MAX), as people read and type.
 Bounded: BENCH_SECONDS (default 20) and BENCH_MAX_REQUESTS (default 20000)."""
 
 import json
@@ -149,7 +150,10 @@ def report(run, accounted, users, workers):
     for kind, status, ms in results:
         kinds.setdefault(kind, []).append((status, ms))
     errors = sum(1 for _, status, _ in results if status == 0 or status >= 500)
-    print(f"users: {users} concurrent (+1 floor probe), gunicorn workers: {workers}, duration: {elapsed:.1f} s")
+    print(
+        f"users: {run.get('signed_in', users)} of {users} signed in and concurrent (+1 floor probe), "
+        f"gunicorn workers: {workers}, measured window: {elapsed:.1f} s"
+    )
     print(f"requests: {len(results)}, {len(results) / elapsed:.1f} per second, errors (5xx or no answer): {errors}")
     print(f"{'page kind':<16}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  statuses")
     for kind in sorted(kinds):

@@ -7,6 +7,8 @@ JSON object with every request's kind, status and latency."""
 
 import http.cookiejar
 import json
+import os
+import random
 import re
 import sys
 import threading
@@ -15,6 +17,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+THINK_MIN = float(os.environ.get("BENCH_THINK_MIN", "0.5"))
+THINK_MAX = float(os.environ.get("BENCH_THINK_MAX", "2.0"))
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REVISION = re.compile(r'name="revision" value="(\d+)"')
 
@@ -45,18 +49,24 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def run_user(base, user, deadline, budget, results, saves):
+def sign_in(base, user):
     client = Client(base)
     _, page, _ = client.request("/sign-in/")
     token = TOKEN.search(page).group(1)
-    status, _, ms = client.request(
+    status, _, _ = client.request(
         "/sign-in/", {"csrfmiddlewaretoken": token, "username": user["email"], "password": "bench-password-2014"}
     )
-    results.append(("sign-in", status, ms))
+    return client if status == 302 else None
+
+
+def run_user(client, user, deadline, budget, results, saves):
     plan = user["plan"]
     n = 0
+    rng = random.Random(user["email"])
     while time.monotonic() < deadline and budget.acquire(blocking=False):
         n += 1
+        # People read and type between requests: a think time of THINK_MIN..THINK_MAX seconds.
+        time.sleep(rng.uniform(THINK_MIN, THINK_MAX))
         if user["kind"] == "editor":
             status, page, ms = client.request(f"/plans/{plan}/sections/oversight/")
             results.append(("section page", status, ms))
@@ -86,6 +96,7 @@ def run_user(base, user, deadline, budget, results, saves):
             ):
                 status, _, ms = client.request(path)
                 results.append((kind, status, ms))
+                time.sleep(rng.uniform(THINK_MIN, THINK_MAX))
 
 
 def run_floor(base, deadline, results):
@@ -102,16 +113,32 @@ def main():
         users = json.load(handle)
     results, saves = [], []
     budget = threading.Semaphore(max_requests)
+    # Everyone signs in first (password hashing is deliberately slow), then the measured window starts.
+    clients = [None] * len(users)
+
+    def _sign_in(index):
+        clients[index] = sign_in(base, users[index])
+
+    signers = [threading.Thread(target=_sign_in, args=(i,)) for i in range(len(users))]
+    for t in signers:
+        t.start()
+    for t in signers:
+        t.join(timeout=300)
+    signed_in = sum(1 for c in clients if c is not None)
     started = time.monotonic()
     deadline = started + seconds
-    threads = [threading.Thread(target=run_user, args=(base, u, deadline, budget, results, saves)) for u in users]
+    threads = [
+        threading.Thread(target=run_user, args=(clients[i], u, deadline, budget, results, saves))
+        for i, u in enumerate(users)
+        if clients[i] is not None
+    ]
     threads.append(threading.Thread(target=run_floor, args=(base, deadline, results)))
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=seconds + 60)
     elapsed = time.monotonic() - started
-    json.dump({"elapsed": elapsed, "results": results, "saves": saves}, sys.stdout)
+    json.dump({"elapsed": elapsed, "signed_in": signed_in, "results": results, "saves": saves}, sys.stdout)
 
 
 if __name__ == "__main__":
