@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include(auth_urlpatterns)),
     path("", include("plans.urls")),
     path("", include("plans.urls_workflow")),
+    path("", include("plans.urls_review")),
     path("", include("plans.urls_outputs")),
     path("", include("metrics.urls")),
 ]

@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     CCG,
     AreaTeam,
+    AssuranceOutcome,
     ChangeRecord,
     HealthAndWellbeingBoard,
     LocalAuthority,
@@ -11,6 +12,11 @@ from .models import (
     PlanningUnit,
     Provider,
     RoleAssignment,
+    SectionComment,
+    Signature,
+    Submission,
+    SubmissionCheck,
+    SubmissionFile,
 )
 
 
@@ -67,3 +73,58 @@ class ChangeRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- sign-off, submission and assurance: read-only, written only by the workflow and review services ---
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "on_behalf_of", "name", "signed_at", "voided_at"]
+    list_filter = ["kind"]
+    search_fields = ["plan__hwb__name", "on_behalf_of", "name"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "version", "round", "submitted_at", "submitted_by_name", "is_late"]
+    list_filter = ["round", "is_late"]
+    search_fields = ["plan__hwb__name"]
+
+
+@admin.register(SubmissionFile)
+class SubmissionFileAdmin(ReadOnlyAdmin):
+    list_display = ["filename", "kind", "size", "sha256", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["filename", "sha256"]
+    exclude = ["content"]  # the bytes are downloaded from the plan's versions page, never shown here
+
+
+@admin.register(SectionComment)
+class SectionCommentAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "section", "author_name", "author_role", "created_at"]
+    list_filter = ["author_role"]
+    search_fields = ["plan__hwb__name", "text", "author_name"]
+
+
+@admin.register(AssuranceOutcome)
+class AssuranceOutcomeAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "outcome", "recorded_by_name", "recorded_at"]
+    list_filter = ["outcome"]
+    search_fields = ["plan__hwb__name"]
+
+
+@admin.register(SubmissionCheck)
+class SubmissionCheckAdmin(ReadOnlyAdmin):
+    list_display = ["submission", "errors", "warnings", "checked_at"]

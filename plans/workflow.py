@@ -471,14 +471,32 @@ ASSURANCE_OUTCOMES = ("Approved", "Approved with support", "Approved subject to 
 
 
 @transaction.atomic
-def plan_assure(*, plan, user, outcome, comment=""):
-    """SUBMITTED → ASSURED with the area team's outcome."""
+def plan_assure(*, plan, user, outcome, comment="", conditions=""):
+    """SUBMITTED → ASSURED with the area team's outcome, kept as an AssuranceOutcome (conditions
+    are required when the plan is approved subject to conditions)."""
+    from .models import AssuranceOutcome
+
     plan = _lock(plan)
     _require_state(plan, PlanStatus.SUBMITTED, action="assured")
     _require_role(user, plan, Role.REVIEWER, action="record the assurance outcome")
     if outcome not in ASSURANCE_OUTCOMES:
         raise WorkflowError("Choose the assurance outcome.")
-    record(plan=plan, user=user, section=WORKFLOW, field="Assurance outcome", old="", new=f"{outcome} {comment}")
+    comment, conditions = (comment or "").strip(), (conditions or "").strip()
+    if outcome == "Approved subject to conditions" and not conditions:
+        raise WorkflowError("Enter the conditions the plan is approved subject to.")
+    AssuranceOutcome.objects.create(
+        plan=plan,
+        outcome=outcome,
+        conditions=conditions,
+        comment=comment,
+        recorded_by=user,
+        recorded_by_name=_name(user),
+        recorded_at=now(),
+    )
+    details = "; ".join(p for p in (f"Conditions: {conditions}" if conditions else "", comment) if p)
+    record(
+        plan=plan, user=user, section=WORKFLOW, field="Assurance outcome", old="", new=f"{outcome} {details}".strip()
+    )
     _set_status(plan, user, PlanStatus.ASSURED, note=outcome)
     return plan
 

@@ -197,3 +197,112 @@ class SignedOffPlanFactory(PlanFactory):
             _sign(self, SignatureKind.CCG, ccg.name, ccg=ccg)
         _sign(self, SignatureKind.COUNCIL, self.hwb.local_authority.name)
         _sign(self, SignatureKind.HWB, self.hwb.name)
+
+
+# --- review and the national dashboard: many submitted plans at once ------------------------------
+
+
+def bulk_submitted_plans(area_team, count, *, prefix="Generated", status=PlanStatus.SUBMITTED, figures=None):
+    """`count` HWBs of `area_team`, each with a current plan in `status` that has a Submission, a
+    stored JSON file, its check counts, two funding rows and a P4P metric, made with bulk_create (the
+    size of England in a second). `figures(i)` may give {"funding": (a, b), "baseline": [..4],
+    "plan": [..4]}. Returns the plans."""
+    import hashlib
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from metrics.models import FundingRow, P4PMetric
+    from plans.models import Submission, SubmissionCheck, SubmissionFile
+
+    figures = figures or (
+        lambda i: {
+            "funding": (Decimal(1_000_000 + i), Decimal(2_000_000 + i)),
+            "baseline": [1000, 1000, 1000, 1000],
+            "plan": [990 - i % 50, 980, 970, 960],
+        }
+    )
+    now = timezone.now()
+    las = LocalAuthority.objects.bulk_create(LocalAuthority(name=f"{prefix} Council {i:03d}") for i in range(count))
+    hwbs = HealthAndWellbeingBoard.objects.bulk_create(
+        HealthAndWellbeingBoard(name=f"{prefix} {i:03d} HWB", local_authority=la, area_team=area_team)
+        for i, la in enumerate(las)
+    )
+    plans = Plan.objects.bulk_create(
+        Plan(hwb=hwb, edition="2014-09", round="revised", status=status, date_submitted=now) for hwb in hwbs
+    )
+    submissions = Submission.objects.bulk_create(
+        Submission(
+            plan=plan,
+            version=1,
+            edition=plan.edition,
+            round=plan.round,
+            submitted_at=now,
+            submitted_by_name="Generated Editor",
+            is_late=i % 7 == 0,
+            content_hash="0" * 64,
+        )
+        for i, plan in enumerate(plans)
+    )
+    SubmissionCheck.objects.bulk_create(
+        SubmissionCheck(submission=s, errors=0, warnings=i % 3, content_hash="0" * 64, checked_at=now)
+        for i, s in enumerate(submissions)
+    )
+    files = []
+    for s, plan in zip(submissions, plans):
+        content = f'{{"hwb": "{plan.hwb.name}"}}'.encode()
+        files.append(
+            SubmissionFile(
+                submission=s,
+                kind="json",
+                filename=f"generated-{plan.pk}.json",
+                content_type="application/json",
+                content=content,
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                created_at=now,
+            )
+        )
+    SubmissionFile.objects.bulk_create(files)
+    funding, p4p = [], []
+    for i, plan in enumerate(plans):
+        f = figures(i)
+        first, second = f["funding"]
+        funding.append(
+            FundingRow(
+                plan=plan,
+                position=0,
+                organisation="Council",
+                kind="revenue",
+                amount_2014_15=first,
+                amount_2015_16=second,
+            )
+        )
+        funding.append(
+            FundingRow(
+                plan=plan,
+                position=1,
+                organisation="CCG",
+                kind="revenue",
+                amount_2014_15=Decimal(10),
+                amount_2015_16=Decimal(20),
+            )
+        )
+        b, p = f["baseline"], f["plan"]
+        p4p.append(
+            P4PMetric(
+                plan=plan,
+                population=100_000,
+                baseline_q1=b[0],
+                baseline_q2=b[1],
+                baseline_q3=b[2],
+                baseline_q4=b[3],
+                plan_q1=p[0],
+                plan_q2=p[1],
+                plan_q3=p[2],
+                plan_q4=p[3],
+            )
+        )
+    FundingRow.objects.bulk_create(funding)
+    P4PMetric.objects.bulk_create(p4p)
+    return plans

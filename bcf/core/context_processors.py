@@ -2,4 +2,11 @@ from django.conf import settings
 
 
 def service(request):
-    return {"service_name": settings.SERVICE_NAME}
+    """The service name and which menu items the signed-in person's roles give them."""
+    context = {"service_name": settings.SERVICE_NAME}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        roles = set(user.roles.values_list("role", flat=True))
+        context["nav_review"] = "reviewer" in roles or user.is_superuser
+        context["nav_national"] = "national" in roles or user.is_superuser
+    return context

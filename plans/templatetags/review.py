@@ -1,0 +1,36 @@
+"""The comment threads of a plan section, shown on the section's page to everyone who reads it."""
+
+from django import template
+
+from ..models import Role
+from ..review import REPLIES, STARTS_THREADS, SUBMITTED_STATES
+from ..selectors import user_roles_for_plan
+from ..selectors_review import section_comments
+
+register = template.Library()
+
+
+@register.inclusion_tag("plans/review/_comments.html", takes_context=True)
+def section_comment_threads(context, plan, slug):
+    user = context["request"].user
+    roles = user_roles_for_plan(user, plan)
+    return {
+        "plan": plan,
+        "slug": slug,
+        "threads": section_comments(plan).get(slug, []),
+        "can_start": bool(roles & set(STARTS_THREADS)) and plan.status in SUBMITTED_STATES,
+        "can_reply": bool(roles & set(REPLIES)),
+        "is_reviewer": Role.REVIEWER in roles,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("plans/review/_commented_sections.html")
+def commented_sections(plan):
+    """The sections of the plan the area team has commented on (this version or the one before)."""
+    threads = section_comments(plan)
+    sections = [s for s in plan.edition_def.sections if s.slug in threads]
+    return {
+        "plan": plan,
+        "sections": [{"section": s, "count": sum(1 + len(r) for _t, r in threads[s.slug])} for s in sections],
+    }
