@@ -47,3 +47,9 @@ def _hypothesis_profiles():
 
 
 _hypothesis_profiles()
+
+
+@pytest.fixture(autouse=True)
+def _pdf_cache_in_tmp(settings, tmp_path_factory):
+    """Rendered PDFs go to a throwaway folder, never the developer's var/pdf-cache."""
+    settings.PDF_CACHE_DIR = tmp_path_factory.mktemp("pdf-cache")

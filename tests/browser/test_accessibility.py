@@ -120,3 +120,74 @@ def test_reviewer_read_only_pages_are_accessible(page, demo_plans):
     sign_in(page, RUTLAND_REVIEWER)
     for url in plan_pages(plan):
         assert_accessible(page, url, f"reviewer-{url}")
+
+
+def _ready_and_submitted(plan):
+    """Nottinghamshire marked ready, signed by everyone (chair last) and submitted, via the services."""
+    from django.contrib.auth import get_user_model
+
+    from plans import workflow
+
+    people = get_user_model().objects
+    editor = people.get(email="editor@nottinghamshire.example.org")
+    plan = workflow.plan_mark_ready(plan=plan, user=editor)
+    ready = plan
+    signatories = people.filter(roles__hwb=plan.hwb, roles__role__in=["signatory", "chair"]).distinct()
+    for person in sorted(signatories, key=lambda u: u.roles.filter(role="chair").exists()):
+        keys = [o.key for o in workflow.organisations_for(person, plan)]
+        if keys:
+            plan = workflow.plan_sign(plan=plan, user=person, organisations=keys)
+    workflow.plan_submit(plan=plan, user=editor)
+    return ready
+
+
+def test_part2_pages_are_accessible(page, demo_plans):
+    plan = demo_plans["rutland"]
+    sign_in(page, RUTLAND)
+    base = f"/plans/{plan.pk}/part-2"
+    for url in [
+        f"{base}/",
+        f"{base}/funding/",
+        f"{base}/expenditure/",
+        f"{base}/expenditure/add/",
+        f"{base}/benefits/",
+        f"{base}/benefits/add/",
+        f"{base}/p4p/",
+        f"{base}/metrics/",
+        f"{base}/workbook/upload/",
+    ]:
+        assert_accessible(page, url, url)
+
+
+def test_signatory_reviewer_and_national_pages_are_accessible(page, demo_plans):
+    from django.contrib.auth import get_user_model
+
+    from plans import workflow
+
+    plan = demo_plans["nottinghamshire"]
+    editor = get_user_model().objects.get(email="editor@nottinghamshire.example.org")
+    workflow.plan_mark_ready(plan=plan, user=editor)
+    sign_in(page, "phil.mettam@bassetlaw.example.org")
+    for url in [
+        f"/plans/{plan.pk}/",
+        f"/plans/{plan.pk}/sign/",
+        f"/plans/{plan.pk}/decline/",
+        f"/plans/{plan.pk}/sections/signoff/",
+    ]:
+        assert_accessible(page, url, f"signatory-{url}")
+    workflow.plan_reopen(plan=plan, user=editor)
+    _ready_and_submitted(plan)
+    page.context.clear_cookies()
+    sign_in(page, "reviewer@dn-at.example.org")
+    for url in [
+        "/review/",
+        f"/review/plans/{plan.pk}/",
+        f"/review/plans/{plan.pk}/outcome/",
+        f"/plans/{plan.pk}/versions/",
+        f"/plans/{plan.pk}/return/",
+        f"/plans/{plan.pk}/sections/vision/",
+    ]:
+        assert_accessible(page, url, f"reviewer-{url}")
+    page.context.clear_cookies()
+    sign_in(page, "national@bcf.example.org")
+    assert_accessible(page, "/national/", "national")

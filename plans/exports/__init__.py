@@ -1,0 +1,1 @@
+"""Files rendered from a plan's view-model: the Part 1 PDF (`pdf`)."""
