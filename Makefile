@@ -43,8 +43,10 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Benchmarks print figures and ratios (never pass/fail). The load benchmark needs PostgreSQL: started here.
 bench: install
-	$(PY) -m tests.bench
+	bash .ci/start-postgres
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://bcf:bcf@127.0.0.1:5432/bcf_bench} $(PY) -m tests.bench
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache
