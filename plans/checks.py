@@ -7,6 +7,7 @@ names the section and the field it is about, so the check page links straight to
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from bcf.core.markup import plain_text
 
@@ -60,6 +61,12 @@ def find_placeholders(text):
     """Template placeholders left in `text`, as the strings found."""
     if not text:
         return []
+    return list(_placeholders_in(text))
+
+
+@lru_cache(maxsize=2048)
+def _placeholders_in(text):
+    # Cached by the text itself: the task list and check page scan the same long answers on every view.
     found = []
     for match in _PLACEHOLDERS.finditer(text):
         value = match.group(0).strip()
@@ -67,7 +74,7 @@ def find_placeholders(text):
             value = value[:30].rsplit(" ", 1)[0] + "…"
         if value and value not in found:
             found.append(value)
-    return found
+    return tuple(found)
 
 
 def anchor_for(key, part="text"):
