@@ -441,7 +441,8 @@ def section_statuses(view, issues):
     statuses = {}
     for section in view.edition.sections:
         if section.kind == ed.SIGNOFF:
-            statuses[section.slug] = CANNOT_START if view.plan.is_editable else IN_PROGRESS
+            signed = view.plan.status in ("SIGNED_OFF", "SUBMITTED", "RETURNED", "ASSURED")
+            statuses[section.slug] = CANNOT_START if view.plan.is_editable else COMPLETED if signed else IN_PROGRESS
             continue
         problems = by_section.get(section.slug, [])
         started = _section_started(view, section)

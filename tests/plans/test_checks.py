@@ -141,3 +141,20 @@ def test_check_plan_command_prints_prefixed_lines_and_exit_status(capsys):
     assert lines and all(line.startswith(("ERROR ", "WARNING ")) for line in lines)
     assert any("£1xxk" in line for line in lines)
     call_command("check_plan", notts.pk)  # no error: returns normally (exit status 0)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("DRAFT", "Cannot start yet"),
+        ("AWAITING_SIGN_OFF", "In progress"),
+        ("SIGNED_OFF", "Completed"),
+        ("SUBMITTED", "Completed"),
+    ],
+)
+def test_sign_off_task_status_follows_the_workflow(db, status, expected):
+    from plans.checks import section_statuses
+
+    plan = PlanFactory(status=status)
+    view = plan_view(plan)
+    assert section_statuses(view, check_plan(view))["signoff"] == expected
