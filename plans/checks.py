@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from bcf.core.markup import plain_text
-
 from . import editions as ed
 from .editions import get_edition
 
@@ -481,8 +479,3 @@ def _section_started(view, section):
         if answer is not None and any(_filled(answer, part) for part in question.parts):
             return True
     return "schemes" in section.tables and bool(view.schemes)
-
-
-def text_of(view):
-    """Every answer's words, for tests and the PDF check."""
-    return {key: plain_text(answer.text) for key, answer in view.answers.items()}

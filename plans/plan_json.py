@@ -17,7 +17,6 @@ from jsonschema import Draft202012Validator
 
 from bcf.core.money import ParseError, parse_money
 from metrics.part2_json import export_part2, import_part2, prepare_part2
-from schemes.milestones import format_month
 from schemes.models import ANNEX1_FIELDS, Milestone, Scheme
 
 from . import editions as ed
@@ -475,7 +474,3 @@ def import_plan(doc, *, user=None):
     import_part2(plan, data["part2"])
     record(plan=plan, user=user, section="", field="plan imported", old="", new=f"{FORMAT} {data['edition']}")
     return plan
-
-
-def month_label(value):
-    return format_month(value)

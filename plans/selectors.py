@@ -94,17 +94,6 @@ def plan_with_everything(plan_id):
 
 
 @dataclass
-class QuestionView:
-    question: object
-    answer: object  # Answer or None
-    section: object
-
-    @property
-    def key(self):
-        return self.question.key
-
-
-@dataclass
 class PlanView:
     """One view-model of a plan, used by the task list, the check page, the PDF and the JSON."""
 
@@ -124,9 +113,6 @@ class PlanView:
 
     def answer(self, key):
         return self.answers.get(key)
-
-    def questions(self, section):
-        return [QuestionView(q, self.answers.get(q.key), section) for q in section.questions]
 
     @cached_property
     def content_hash(self):

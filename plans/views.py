@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from bcf.core.markup import render_markup
@@ -529,7 +528,3 @@ def gantt(milestones):
         "first": first,
         "last": last,
     }
-
-
-def section_url(plan, slug):
-    return reverse("plans:section", args=[plan.pk, slug])

@@ -45,7 +45,3 @@ def plain_text(text):
         if token.type == "inline":
             words.extend(child.content for child in token.children or [] if child.type in ("text", "code_inline"))
     return " ".join(" ".join(words).split())
-
-
-def word_count(text):
-    return len(plain_text(text).split())
