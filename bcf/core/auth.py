@@ -52,3 +52,29 @@ def throttled_login_view():
             return super().form_valid(form)
 
     return LoginView
+
+
+class IdleSessionMiddleware:
+    """Sessions end after SESSION_COOKIE_AGE idle seconds. Each request in use renews the session, but
+    it is written back at most once every SESSION_RENEW_SECONDS, not on every page: the idle limit
+    holds to within that margin, and reading a page does not cost a database write."""
+
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.renew_after = settings.SESSION_RENEW_SECONDS
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a session this request already read (a signed-in page); never load one just for this.
+        if session is not None and session.accessed and not session.is_empty():
+            import time
+
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.renew_after:
+                session[self.KEY] = now  # modified: SessionMiddleware saves it with a new expiry
+        return response
