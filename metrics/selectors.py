@@ -402,7 +402,7 @@ def build_part2_view(plan):
 def part2_view(plan):
     """Everything of Part 2 the pages, the PDF, the workbook and the JSON show, or None when empty."""
     view = build_part2_view(plan)
-    # The plan overview's Part 2 task list reads it again from the same plan object.
+    # The task list summary (plans.task_summary) reads it again from the same plan object.
     plan._part2_view = view
     return None if view.is_empty else view
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import task_summary
 from .models import (
     CCG,
     AreaTeam,
@@ -60,6 +61,10 @@ class PlanAdmin(admin.ModelAdmin):
     inlines = [PlanCCGInline, PlanningUnitInline]
     # The status changes only through the workflow services, never by hand.
     readonly_fields = ["status", "version", "previous", "date_submitted"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        task_summary.touch(form.instance.pk)  # the CCGs and planning units feed the checks
 
 
 @admin.register(ChangeRecord)

@@ -108,7 +108,13 @@ def _money(value):
 
 
 def check_plan(view):
-    """Every Part 1 error and warning of the plan, in template order."""
+    """Every error and warning of the plan, in template order: its content's, then the deadline's."""
+    return check_content(view) + check_deadline(view.plan)
+
+
+def check_content(view, part2_found=None):
+    """The errors and warnings that depend on the plan's content alone (not on today's date).
+    `part2_found`: the plan's metrics.checks.part2_issues when the caller has them already."""
     plan = view.plan
     edition = get_edition(plan.edition)
     issues = []
@@ -139,20 +145,20 @@ def check_plan(view):
             _check_schemes(view, section, add, placeholder_issues, annex1=False)
         for question in section.questions:
             _check_question(view, section, question, add, placeholder_issues)
-    from metrics.checks import check_part2
+    if part2_found is None:
+        from metrics.checks import part2_issues
 
-    issues.extend(check_part2(view))
-    issues.extend(_check_deadline(view))
+        part2_found = part2_issues(view)
+    issues.extend(found.issue for found in part2_found)
     return issues
 
 
-def _check_deadline(view):
+def check_deadline(plan):
     """A late submission is a warning (DOMAIN.md §6): flagged, still accepted."""
     from django.utils.dateformat import format as format_date
 
     from .workflow import now, round_deadline
 
-    plan = view.plan
     deadline = round_deadline(plan.edition, plan.round)
     if deadline is None:
         return []

@@ -175,6 +175,10 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped in the transaction of every write the application makes to the plan (its content, its
+    # signatures or its status); the task list's stored statuses are valid for one revision.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
+    task_summary = models.JSONField(null=True, blank=True, editable=False)  # plans.task_summary
 
     class Meta:
         ordering = ["hwb__name", "-version"]

@@ -28,9 +28,15 @@ VISIBLE_TO_NATIONAL = [PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.ASS
 
 
 def roles_for_user(user):
+    """The user's role assignments, read once per user object (a request's `request.user`): a page
+    asks for them for its plan lookup, the user's roles on the plan and the menu."""
     if not user.is_authenticated:
-        return RoleAssignment.objects.none()
-    return RoleAssignment.objects.filter(user=user).select_related("hwb", "area_team", "ccg")
+        return []
+    cached = getattr(user, "_role_assignments", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("hwb", "area_team", "ccg"))
+        user._role_assignments = cached
+    return cached
 
 
 def plans_for_user(user):
@@ -39,7 +45,7 @@ def plans_for_user(user):
         return Plan.objects.none()
     if user.is_superuser:
         return Plan.objects.all()
-    roles = list(roles_for_user(user))
+    roles = roles_for_user(user)
     condition = Q(pk__in=[])
     hwb_ids = {r.hwb_id for r in roles if r.role in (Role.EDITOR, Role.SIGNATORY, Role.CHAIR)}
     if hwb_ids:

@@ -194,6 +194,8 @@ def area_submitted_files(user):
 def section_comments(plan):
     """The comment threads on this version and the one before it, by section:
     {slug: [(thread, [replies])]}, oldest first."""
+    if plan.previous_id is None and plan.date_submitted is None:
+        return {}  # threads start only on submitted versions (review.comment_add): nothing to read
     versions = [plan.pk] + ([plan.previous_id] if plan.previous_id else [])
     comments = SectionComment.objects.filter(plan_id__in=versions).select_related("plan")
     threads, replies = {}, {}

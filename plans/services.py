@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Max
 
+from . import task_summary
 from .models import Answer, ChangeRecord, Plan, PlanCCG, PlanStatus, SectionRevision
 
 
@@ -51,11 +52,12 @@ def _lock(plan_id, section=None, revision=None):
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     if plan.status != PlanStatus.DRAFT:
         raise PlanNotEditable(plan.get_status_display())
-    if section is None:
-        return plan, None
-    counter, _ = SectionRevision.objects.select_for_update().get_or_create(plan=plan, section=section)
-    if revision is not None and int(revision) != counter.revision:
-        raise StaleSection(section, counter.revision)
+    counter = None
+    if section is not None:
+        counter, _ = SectionRevision.objects.select_for_update().get_or_create(plan=plan, section=section)
+        if revision is not None and int(revision) != counter.revision:
+            raise StaleSection(section, counter.revision)
+    task_summary.touch(plan.pk)
     return plan, counter
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from bcf.core.markup import render_markup
@@ -19,7 +20,7 @@ from schemes.models import ANNEX1_FIELDS, Milestone, Scheme
 
 from . import editions as ed
 from . import services
-from .checks import COMPLETED, check_plan, errors, section_statuses, warnings
+from .checks import check_plan, errors, warnings
 from .forms import DocumentForm, ProviderCommentaryForm, RiskForm, SectionAnswersForm, SummaryForm
 from .models import ProviderCommentary, RelatedDocument, Risk
 from .selectors import (
@@ -30,6 +31,7 @@ from .selectors import (
     section_view,
     user_roles_for_plan,
 )
+from .task_summary import task_summary
 
 STALE_MESSAGE = (
     "Someone else saved this section after you opened it, so your changes have not been saved. "
@@ -59,27 +61,29 @@ def home(request):
 
 @login_required
 def overview(request, plan_id):
+    """The task list. Its statuses are stored with the plan (plans.task_summary), so an unchanged
+    plan is not loaded and checked again on every view."""
     plan, roles, can_edit = _context(request, plan_id)
-    view = plan_view(plan)
-    issues = check_plan(view)
-    statuses = section_statuses(view, issues)
+    summary = task_summary(plan)
+    section_url = reverse("plans:section", args=[plan.pk, "-"])[:-2]  # one reverse, not one per row
     parts = []
-    for section in view.edition.sections:
+    for section in plan.edition_def.sections:
         if not parts or parts[-1]["title"] != section.part:
             parts.append({"title": section.part, "sections": []})
-        parts[-1]["sections"].append({"section": section, "status": statuses[section.slug]})
-    countable = [s for s in view.edition.sections if s.kind != ed.SIGNOFF]
-    completed = sum(1 for s in countable if statuses[s.slug] == COMPLETED)
+        parts[-1]["sections"].append(
+            {"section": section, "status": summary.statuses[section.slug], "url": f"{section_url}{section.slug}/"}
+        )
     return render(
         request,
         "plans/overview.html",
         {
-            "plan": view.plan,
+            "plan": plan,
             "parts": parts,
-            "completed": completed,
-            "total": len(countable),
-            "error_count": len(errors(issues)),
-            "warning_count": len(warnings(issues)),
+            "completed": summary.completed,
+            "total": summary.total,
+            "error_count": summary.errors,
+            "warning_count": summary.warnings,
+            "part2_tasks": summary.part2_tasks,
             "can_edit": can_edit,
             "roles": roles,
         },

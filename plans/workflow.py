@@ -33,7 +33,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import notifications
+from . import notifications, task_summary
 from .checks import check_plan, errors
 from .editions import get_edition
 from .models import (
@@ -122,8 +122,11 @@ class ResubmissionExists(WorkflowError):
 
 
 def _lock(plan):
-    """The plan row, locked until the transaction ends: concurrent transitions and saves queue here."""
-    return Plan.objects.select_for_update().get(pk=plan.pk)
+    """The plan row, locked until the transaction ends: concurrent transitions and saves queue here.
+    Every caller goes on to change the plan, so its task list summary is renewed (task_summary.touch)."""
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    task_summary.touch(locked.pk)
+    return locked
 
 
 def _require_state(plan, *states, action):

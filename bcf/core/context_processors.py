@@ -6,7 +6,9 @@ def service(request):
     context = {"service_name": settings.SERVICE_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        roles = set(user.roles.values_list("role", flat=True))
+        from plans.selectors import roles_for_user
+
+        roles = {r.role for r in roles_for_user(user)}
         context["nav_review"] = "reviewer" in roles or user.is_superuser
         context["nav_national"] = "national" in roles or user.is_superuser
     return context

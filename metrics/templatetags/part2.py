@@ -1,22 +1,12 @@
-"""Template tags for Part 2: its task list on the plan overview, and figures written for people."""
+"""Template filters for Part 2: figures written for people."""
 
 from decimal import Decimal
 
 from django import template
 
-from metrics.checks import issues_for
 from metrics.formatting import format_count, format_metric_value, format_number, format_percent
-from metrics.selectors import cached_part2_view
-from metrics.tasks import part2_tasks
 
 register = template.Library()
-
-
-@register.simple_tag
-def part2_task_list(plan):
-    """The Part 2 task list of the plan overview page (its view does not know about Part 2)."""
-    part2 = cached_part2_view(plan)
-    return {"tasks": part2_tasks(part2, issues_for(plan, part2)), "part2": part2}
 
 
 @register.filter

@@ -16,7 +16,8 @@ from django.db import transaction
 from bcf.core.money import ParseError, parse_money
 from metrics.models import ReferenceData
 from plans.editions import EDITION_CHOICES
-from plans.models import HealthAndWellbeingBoard, LocalAuthority
+from plans.models import HealthAndWellbeingBoard, LocalAuthority, Plan
+from plans.task_summary import touch_all
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "fixtures" / "reference"
 
@@ -47,6 +48,8 @@ class Command(BaseCommand):
                         updated += 1
                     else:
                         kept += 1
+            if created or updated:
+                touch_all(Plan.objects.all())  # their Part 2 checks read the reference data
         self.stdout.write(f"Reference data: {created} created, {updated} updated, {kept} kept as they were")
 
     def _rows(self, path):

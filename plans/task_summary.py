@@ -1,0 +1,134 @@
+"""The task list's statuses, stored with the plan.
+
+Working them out means loading the whole plan and running every check: tens of milliseconds for a
+large plan, on the page people open most. So the result is stored on the plan row, tagged with the
+plan's revision and the version of the code that worked it out:
+
+- every write the application makes bumps `Plan.revision` in its own transaction (`touch`, called
+  by the services' and the workflow's row locks, the admin and the reference data loader) and, once
+  committed, stores a fresh summary, so the next task list finds it ready;
+- the task list reads the summary with the plan row (no further query) and works it out again only
+  when it is missing or its tag is not the plan's revision and the code's version;
+- nothing that depends on today's date is stored (the deadline warning is added when read), and
+  signature validity is never taken from here: it is always worked out from the live content.
+
+A change made behind the application's back (raw SQL) shows on the task list at the plan's next
+write; signing and submitting check the live content whatever the task list says.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from .models import Plan
+
+logger = logging.getLogger(__name__)
+
+# The code that decides a status: the checks, the editions, the view-models and what they use.
+RULES_SOURCES = ("plans", "metrics", "schemes", "bcf/core")
+
+
+@lru_cache(maxsize=1)
+def rules_version():
+    """A digest of the application's Python source: a deployment that changes a check (or anything
+    a check relies on) makes every stored summary stale."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for package in RULES_SOURCES:
+        for path in sorted((root / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _tag(revision):
+    return f"{revision}:{rules_version()}"
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    statuses: dict  # section slug -> status (plans.checks.section_statuses)
+    completed: int  # sections completed, sign-off not counted
+    total: int
+    errors: int  # content errors (the deadline only ever warns)
+    warnings: int  # content warnings, plus the deadline's when read
+    part2_tasks: list  # [{"page", "title", "url", "status"}] (metrics.tasks.part2_tasks)
+
+
+def touch(plan_id):
+    """Call inside the transaction of every write to the plan: a new revision, and once the
+    transaction commits, its summary stored ready for the next task list."""
+    Plan.objects.filter(pk=plan_id).update(revision=F("revision") + 1)
+    transaction.on_commit(lambda: _refresh_after_commit(plan_id))
+
+
+def touch_all(plans):
+    """`touch` for a queryset of plans (reference data changed under them); worked out lazily."""
+    plans.update(revision=F("revision") + 1)
+
+
+def _refresh_after_commit(plan_id):
+    try:
+        plan = Plan.objects.only("revision", "task_summary").filter(pk=plan_id).first()
+        if plan is not None and (plan.task_summary or {}).get("tag") != _tag(plan.revision):
+            refresh(plan_id)
+    except Exception:
+        # The write has committed; a summary that could not be stored is worked out on the next read.
+        logger.exception("task summary of plan %s not stored", plan_id)
+
+
+def refresh(plan_id):
+    """Work out the summary from the plan as it is now and store it, unless the plan has changed
+    again meanwhile (the store is conditional on the revision it was worked out from)."""
+    from metrics.checks import part2_issues
+    from metrics.selectors import cached_part2_view
+    from metrics.tasks import part2_tasks
+
+    from . import editions as ed
+    from .checks import COMPLETED, ERROR, check_content, section_statuses
+    from .selectors import plan_view
+
+    view = plan_view(plan_id)
+    part2 = cached_part2_view(view.plan)  # view.part2 is None for an empty Part 2; its tasks still show
+    part2_found = part2_issues(view, part2)
+    issues = check_content(view, part2_found)
+    statuses = section_statuses(view, issues)
+    countable = [s for s in view.edition.sections if s.kind != ed.SIGNOFF]
+    data = {
+        "tag": _tag(view.plan.revision),
+        "statuses": statuses,
+        "completed": sum(1 for s in countable if statuses[s.slug] == COMPLETED),
+        "total": len(countable),
+        "errors": sum(1 for i in issues if i.level == ERROR),
+        "warnings": sum(1 for i in issues if i.level != ERROR),
+        "part2_tasks": part2_tasks(part2, part2_found),
+    }
+    # Not stored for a revision that is no longer the plan's: a write that committed while this ran
+    # has already bumped it (and PostgreSQL re-checks the condition after waiting for that write's lock).
+    Plan.objects.filter(pk=plan_id, revision=view.plan.revision).update(task_summary=data)
+    return data
+
+
+def task_summary(plan):
+    """The plan's task list summary: the stored one when it is current, else worked out afresh."""
+    from .checks import WARNING, check_deadline
+
+    data = plan.task_summary
+    if not data or data.get("tag") != _tag(plan.revision):
+        data = refresh(plan.pk)
+    deadline = check_deadline(plan)
+    return TaskSummary(
+        statuses=data["statuses"],
+        completed=data["completed"],
+        total=data["total"],
+        errors=data["errors"],
+        warnings=data["warnings"] + sum(1 for i in deadline if i.level == WARNING),
+        part2_tasks=data["part2_tasks"],
+    )
