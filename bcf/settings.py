@@ -89,7 +89,10 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bcf_cache"}
         if PRODUCTION or os.environ.get("CACHE_BACKEND") == "db"
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Rendered fragments keyed by what fully determines them (the task list: plan and summary tag), so
+    # each process keeps its own and nothing needs invalidating across instances.
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
 
 AUTHENTICATION_BACKENDS = ["bcf.core.auth.EmailBackend"]

@@ -34,7 +34,7 @@ def roles_for_user(user):
         return []
     cached = getattr(user, "_role_assignments", None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("hwb", "area_team", "ccg"))
+        cached = list(RoleAssignment.objects.filter(user=user))
         user._role_assignments = cached
     return cached
 

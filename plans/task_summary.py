@@ -17,6 +17,7 @@ write; signing and submitting check the live content whatever the task list says
 """
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,12 +55,15 @@ def _tag(revision):
 
 @dataclass(frozen=True)
 class TaskSummary:
+    tag: str  # "<revision>:<code version>": the revision of the plan the summary is valid for
+    digest: str  # of the statuses alone: what a fragment rendered from them is keyed by
     statuses: dict  # section slug -> status (plans.checks.section_statuses)
     completed: int  # sections completed, sign-off not counted
     total: int
     errors: int  # content errors (the deadline only ever warns)
     warnings: int  # content warnings, plus the deadline's when read
     part2_tasks: list  # [{"page", "title", "url", "status"}] (metrics.tasks.part2_tasks)
+    declined: bool  # someone has declined to sign a version of this plan: the workflow panel says who
 
 
 def touch(plan_id):
@@ -93,6 +97,7 @@ def refresh(plan_id):
 
     from . import editions as ed
     from .checks import COMPLETED, ERROR, check_content, section_statuses
+    from .models import Decline
     from .selectors import plan_view
 
     view = plan_view(plan_id)
@@ -109,7 +114,10 @@ def refresh(plan_id):
         "errors": sum(1 for i in issues if i.level == ERROR),
         "warnings": sum(1 for i in issues if i.level != ERROR),
         "part2_tasks": part2_tasks(part2, part2_found),
+        "declined": Decline.objects.filter(plan_id=plan_id).exists(),
     }
+    shown = json.dumps([data["statuses"], data["part2_tasks"]], sort_keys=True).encode()
+    data["digest"] = hashlib.sha256(shown).hexdigest()[:16]
     # Not stored for a revision that is no longer the plan's: a write that committed while this ran
     # has already bumped it (and PostgreSQL re-checks the condition after waiting for that write's lock).
     Plan.objects.filter(pk=plan_id, revision=view.plan.revision).update(task_summary=data)
@@ -125,10 +133,13 @@ def task_summary(plan):
         data = refresh(plan.pk)
     deadline = check_deadline(plan)
     return TaskSummary(
+        tag=data["tag"],
+        digest=data["digest"],
         statuses=data["statuses"],
         completed=data["completed"],
         total=data["total"],
         errors=data["errors"],
         warnings=data["warnings"] + sum(1 for i in deadline if i.level == WARNING),
         part2_tasks=data["part2_tasks"],
+        declined=data["declined"],
     )

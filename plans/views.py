@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from bcf.core.markup import render_markup
@@ -65,14 +64,11 @@ def overview(request, plan_id):
     plan is not loaded and checked again on every view."""
     plan, roles, can_edit = _context(request, plan_id)
     summary = task_summary(plan)
-    section_url = reverse("plans:section", args=[plan.pk, "-"])[:-2]  # one reverse, not one per row
     parts = []
     for section in plan.edition_def.sections:
         if not parts or parts[-1]["title"] != section.part:
             parts.append({"title": section.part, "sections": []})
-        parts[-1]["sections"].append(
-            {"section": section, "status": summary.statuses[section.slug], "url": f"{section_url}{section.slug}/"}
-        )
+        parts[-1]["sections"].append({"section": section, "status": summary.statuses[section.slug]})
     return render(
         request,
         "plans/overview.html",
@@ -84,6 +80,8 @@ def overview(request, plan_id):
             "error_count": summary.errors,
             "warning_count": summary.warnings,
             "part2_tasks": summary.part2_tasks,
+            "statuses_digest": summary.digest,
+            "declined": summary.declined,
             "can_edit": can_edit,
             "roles": roles,
         },

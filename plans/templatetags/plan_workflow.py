@@ -58,7 +58,8 @@ def workflow_panel(context, plan):
             panel["invalid"] = [b for b in view.signatures if b.invalid]
         elif status == PlanStatus.SIGNED_OFF:
             panel["invalid"] = [b for b in view.signatures if not b.valid]
-    if status == PlanStatus.DRAFT:
+    # The task list knows from the plan's stored summary whether anyone has declined (no query then).
+    if status == PlanStatus.DRAFT and context.get("declined", True):
         last_decline = Decline.objects.filter(plan=plan).first()
         if last_decline is not None:
             ready_since = (
