@@ -58,9 +58,10 @@ def plans_for_user(user):
     return Plan.objects.filter(condition)
 
 
-def plan_for_user(user, plan_id):
+def plan_for_user(user, plan_id, related=("hwb__local_authority", "hwb__area_team")):
+    """The plan if the user may read it, else 404. `related`: what to join (the task list needs only the HWB)."""
     try:
-        return plans_for_user(user).select_related("hwb__local_authority", "hwb__area_team").get(pk=plan_id)
+        return plans_for_user(user).select_related(*related).get(pk=plan_id)
     except (Plan.DoesNotExist, ValueError, TypeError):
         raise Http404("No such plan") from None
 

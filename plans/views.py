@@ -39,8 +39,8 @@ STALE_MESSAGE = (
 LOCKED_MESSAGE = "This plan is {status}, so it cannot be changed. An editor can reopen it to make changes."
 
 
-def _context(request, plan_id):
-    plan = plan_for_user(request.user, plan_id)
+def _context(request, plan_id, **lookup):
+    plan = plan_for_user(request.user, plan_id, **lookup)
     roles = user_roles_for_plan(request.user, plan)
     can_edit = plan.is_editable and "editor" in roles
     return plan, roles, can_edit
@@ -62,7 +62,7 @@ def home(request):
 def overview(request, plan_id):
     """The task list. Its statuses are stored with the plan (plans.task_summary), so an unchanged
     plan is not loaded and checked again on every view."""
-    plan, roles, can_edit = _context(request, plan_id)
+    plan, roles, can_edit = _context(request, plan_id, related=("hwb",))
     summary = task_summary(plan)
     parts = []
     for section in plan.edition_def.sections:
