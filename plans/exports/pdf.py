@@ -60,8 +60,13 @@ TITLE = "Better Care Fund planning template – Part 1"
 # least 42 mm; an answer's own table shares the 174 mm of the page between its columns.
 LONG_ROW_CHARS = 900
 PAGE_ROW_CHARS = 2600
+# A word this long (a URL, say) might not fit a line of the page's text column, so the answer holding
+# it may break words anywhere. Only such answers do: WeasyPrint lays out text that may break inside
+# words markedly slower (tables break words everywhere; their columns can be narrow).
+LONG_WORD_CHARS = 40
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_LONG_WORD = re.compile(rf"[^\s<>]{{{LONG_WORD_CHARS},}}")
 
 
 class RefusedURL(ValueError):
@@ -216,6 +221,14 @@ def markup(text):
     return _mark_long_rows(render_markup(text))
 
 
+def answer_markup(text):
+    """`markup` for an answer laid out across the page, outside any table (see LONG_WORD_CHARS)."""
+    html = markup(text)
+    if _LONG_WORD.search(_TAG.sub(" ", html)):
+        return format_html('<div class="break-words">{}</div>', html)
+    return html
+
+
 def _part_value(answer, part):
     value = getattr(answer, part, None) if answer is not None else None
     if part == ed.YES:
@@ -276,7 +289,7 @@ def _question_block(section, question, answer, images):
         points=question.points,
         rows=rows,
         text_label=question.label_for(ed.TEXT) if has_text and rows else "",
-        text=markup(answer.text if answer else "") if has_text else None,
+        text=answer_markup(answer.text if answer else "") if has_text else None,
         images=[(file_url(doc), doc.title) for doc in images],
     )
 
@@ -445,7 +458,7 @@ def _annex1(view):
         {
             "scheme": scheme,
             "anchor": f"annex1-{scheme.pk}",
-            "fields": [(label, hint, markup(getattr(scheme, name))) for name, label, hint in ANNEX1_FIELDS],
+            "fields": [(label, hint, answer_markup(getattr(scheme, name))) for name, label, hint in ANNEX1_FIELDS],
         }
         for scheme in schemes
     ]
