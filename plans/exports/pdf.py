@@ -32,6 +32,7 @@ from django.utils.text import slugify
 
 from bcf.core.markup import render_markup
 from bcf.core.money import format_money
+from metrics.definitions import Commissioner
 from plans import editions as ed
 from plans.models import PlanStatus
 from plans.plan_json import content_hash
@@ -449,15 +450,38 @@ def _provider_blocks(view):
     return blocks
 
 
+def _investment_lines(view):
+    """{scheme id: lines} of Part 2's expenditure plan (tab 3): each scheme's investment requirements."""
+    lines = {}
+    for row in view.part2.expenditure if view.part2 is not None else []:
+        if row.scheme_id is None:
+            continue
+        if row.commissioner == Commissioner.JOINT:
+            commissioned = "commissioned jointly"
+            if row.nhs_share_percent is not None:
+                commissioned += f" (NHS share {_percent(row.nhs_share_percent)})"
+        else:
+            commissioned = f"commissioned by {row.get_commissioner_display()}"
+        lines.setdefault(row.scheme_id, []).append(
+            f"{row.get_area_of_spend_display()}, {commissioned}, provided by "
+            f"{row.get_provider_display()}, funded from {row.get_source_of_funding_display()} "
+            f"({row.get_new_or_existing_display().lower()}): 2014/15 {format_money(row.amount_2014_15)}, "
+            f"2015/16 {format_money(row.amount_2015_16)}"
+        )
+    return lines
+
+
 def _annex1(view):
     if view.plan.edition == "2014-09":
         schemes = view.schemes
     else:
         schemes = [s for s in view.schemes if s.annex1_started]
+    investment = _investment_lines(view)
     return [
         {
             "scheme": scheme,
             "anchor": f"annex1-{scheme.pk}",
+            "investment": investment.get(scheme.pk, []),
             "fields": [(label, hint, answer_markup(getattr(scheme, name))) for name, label, hint in ANNEX1_FIELDS],
         }
         for scheme in schemes

@@ -7,6 +7,7 @@ import struct
 import subprocess
 import zlib
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -14,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from bcf.core.markup import _parser
+from metrics.models import ExpenditureRow
 from plans.exports import pdf
 from plans.models import Answer, PlanStatus, Provider, ProviderCommentary, RelatedDocument
 from plans.selectors import plan_view
@@ -280,6 +282,34 @@ class TestLayoutOfParts:
         assert "Peterborough Hospital" in body and "The baseline excludes winter pressures." in body
         assert "14/15 Change compared to 13/14 outturn +100 (+10.0%)" in body
         assert "15/16 Change compared to planned 14/15 outturn -110 (-10.0%)" in body
+
+    def test_annex_1_lists_each_schemes_expenditure_lines_from_part_2(self):
+        plan = PlanFactory()
+        hub = SchemeFactory(plan=plan, ref="IUR1", name="Integrated Crisis Response")
+        SchemeFactory(plan=plan, ref="E3", name="Programme Support")
+        line = {"plan": plan, "commissioner": "CCG", "provider": "NHS community", "new_or_existing": "new"}
+        ExpenditureRow.objects.create(
+            **line, scheme=hub, area_of_spend="Community health", source_of_funding="CCG minimum contribution",
+            amount_2014_15=Decimal("125000"), amount_2015_16=Decimal("250000.50"),
+        )  # fmt: skip
+        ExpenditureRow.objects.create(
+            **line, scheme=hub, area_of_spend="Social care", source_of_funding="Disabled Facilities Grant",
+            amount_2014_15=Decimal("0"), amount_2015_16=Decimal("40000"),
+        )  # fmt: skip
+        ExpenditureRow.objects.create(
+            **line, scheme=None, area_of_spend="Acute", source_of_funding="CCG minimum contribution",
+            amount_2014_15=Decimal("999"), amount_2015_16=Decimal("999"),
+        )  # fmt: skip
+        pages = [" ".join(p.split()) for p in pdftotext(pdf.render_pdf(plan_view(plan)), *BODY_CROP).split("\f")]
+        hub_page = next(p for p in pages if "IUR1 Integrated Crisis Response Scheme ref no." in p)
+        quiet_page = next(p for p in pages if "E3 Programme Support Scheme ref no." in p)
+        assert (
+            "Investment requirements Community health, commissioned by CCG, provided by NHS community, funded from "
+            "CCG minimum contribution (new): 2014/15 £125,000.00, 2015/16 £250,000.50" in hub_page
+        )
+        assert "Social care, commissioned by CCG" in hub_page and "2015/16 £40,000.00" in hub_page
+        assert "Acute" not in hub_page and "£999" not in hub_page  # a line naming no scheme
+        assert "No expenditure line of Part 2 (tab 3, HWB Expenditure Plan) names this scheme." in quiet_page
 
     def test_signed_off_plan_shows_signatures_and_no_watermark(self):
         plan = PlanFactory(status=PlanStatus.SIGNED_OFF)
