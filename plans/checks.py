@@ -115,42 +115,53 @@ def check_plan(view):
 def check_content(view, part2_found=None):
     """The errors and warnings that depend on the plan's content alone (not on today's date).
     `part2_found`: the plan's metrics.checks.part2_issues when the caller has them already."""
-    plan = view.plan
-    edition = get_edition(plan.edition)
     issues = []
-    add = issues.append
-
-    def placeholder_issues(text, section, anchor, where):
-        for found in find_placeholders(text):
-            add(Issue(ERROR, f"{where}: template placeholder “{found}” left in", section, anchor))
-
-    for section in edition.sections:
-        slug = section.slug
-        if section.kind == ed.SUMMARY:
-            _check_summary(view, section, add, placeholder_issues)
-        elif section.kind == ed.DOCUMENTS:
-            for doc in view.documents:
-                where = f"{section.heading}, document {doc.ref or doc.title}"
-                placeholder_issues(doc.title, slug, f"document-{doc.pk}", where)
-                placeholder_issues(doc.synopsis, slug, f"document-{doc.pk}", where)
-        elif section.kind == ed.RISKS:
-            _check_risks(view, section, add, placeholder_issues)
-        elif section.kind == ed.SCHEMES:
-            _check_schemes(view, section, add, placeholder_issues, annex1=True)
-        elif section.kind == ed.MILESTONES:
-            _check_milestones(view, section, add, placeholder_issues)
-        elif section.kind == ed.PROVIDERS:
-            _check_providers(view, section, add, placeholder_issues)
-        if "schemes" in section.tables:
-            _check_schemes(view, section, add, placeholder_issues, annex1=False)
-        for question in section.questions:
-            _check_question(view, section, question, add, placeholder_issues)
+    for section in get_edition(view.plan.edition).sections:
+        issues.extend(check_section(view, section))
     if part2_found is None:
         from metrics.checks import part2_issues
 
         part2_found = part2_issues(view)
     issues.extend(found.issue for found in part2_found)
     return issues
+
+
+def check_section(view, section):
+    """The Part 1 errors and warnings of one section. A plain question section (QUESTIONS, no tables)
+    reads only the plan row and `view.answers`: of its own questions, of their `required_when`
+    questions and of READS_OTHER_ANSWERS (plans.task_summary relies on this to update one section)."""
+    issues = []
+    add = issues.append
+    slug = section.slug
+
+    def placeholder_issues(text, section, anchor, where):
+        for found in find_placeholders(text):
+            add(Issue(ERROR, f"{where}: template placeholder “{found}” left in", section, anchor))
+
+    if section.kind == ed.SUMMARY:
+        _check_summary(view, section, add, placeholder_issues)
+    elif section.kind == ed.DOCUMENTS:
+        for doc in view.documents:
+            where = f"{section.heading}, document {doc.ref or doc.title}"
+            placeholder_issues(doc.title, slug, f"document-{doc.pk}", where)
+            placeholder_issues(doc.synopsis, slug, f"document-{doc.pk}", where)
+    elif section.kind == ed.RISKS:
+        _check_risks(view, section, add, placeholder_issues)
+    elif section.kind == ed.SCHEMES:
+        _check_schemes(view, section, add, placeholder_issues, annex1=True)
+    elif section.kind == ed.MILESTONES:
+        _check_milestones(view, section, add, placeholder_issues)
+    elif section.kind == ed.PROVIDERS:
+        _check_providers(view, section, add, placeholder_issues)
+    if "schemes" in section.tables:
+        _check_schemes(view, section, add, placeholder_issues, annex1=False)
+    for question in section.questions:
+        _check_question(view, section, question, add, placeholder_issues)
+    return issues
+
+
+# Answers a question's checks read besides its own (and its `required_when` question's).
+READS_OTHER_ANSWERS = {"conditions.carers": ("conditions.social_care_amount",)}
 
 
 def check_deadline(plan):
@@ -284,7 +295,8 @@ def _check_question(view, section, question, add, placeholder_issues):
                 )
             )
     if key == "conditions.carers" and answer.amount is not None:
-        care_act = answers.get("conditions.social_care_amount")
+        (care_act_key,) = READS_OTHER_ANSWERS[key]
+        care_act = answers.get(care_act_key)
         if care_act is not None and care_act.care_act_amount is not None and answer.amount > care_act.care_act_amount:
             add(
                 Issue(
@@ -438,27 +450,20 @@ CANNOT_START = "Cannot start yet"
 
 def section_statuses(view, issues):
     """Status of every section of the plan's edition, keyed by slug."""
-    by_section = {}
-    for issue in issues:
-        if issue.level == ERROR:
-            by_section.setdefault(issue.section, []).append(issue)
-    statuses = {}
-    for section in view.edition.sections:
-        if section.kind == ed.SIGNOFF:
-            signed = view.plan.status in ("SIGNED_OFF", "SUBMITTED", "RETURNED", "ASSURED")
-            statuses[section.slug] = CANNOT_START if view.plan.is_editable else COMPLETED if signed else IN_PROGRESS
-            continue
-        problems = by_section.get(section.slug, [])
-        started = _section_started(view, section)
-        if any(p.kind == PROBLEM for p in problems):
-            statuses[section.slug] = HAS_ERRORS
-        elif not started:
-            statuses[section.slug] = NOT_STARTED
-        elif problems:
-            statuses[section.slug] = IN_PROGRESS
-        else:
-            statuses[section.slug] = COMPLETED
-    return statuses
+    return {section.slug: section_status(view, section, issues) for section in view.edition.sections}
+
+
+def section_status(view, section, issues):
+    """Status of one section from the plan's issues (only the section's own errors count)."""
+    if section.kind == ed.SIGNOFF:
+        signed = view.plan.status in ("SIGNED_OFF", "SUBMITTED", "RETURNED", "ASSURED")
+        return CANNOT_START if view.plan.is_editable else COMPLETED if signed else IN_PROGRESS
+    problems = [i for i in issues if i.level == ERROR and i.section == section.slug]
+    if any(p.kind == PROBLEM for p in problems):
+        return HAS_ERRORS
+    if not _section_started(view, section):
+        return NOT_STARTED
+    return IN_PROGRESS if problems else COMPLETED
 
 
 def _section_started(view, section):

@@ -58,6 +58,7 @@ def _lock(plan_id, section=None, revision=None):
         if revision is not None and int(revision) != counter.revision:
             raise StaleSection(section, counter.revision)
     task_summary.touch(plan.pk)
+    plan.revision += 1  # as touch left it in the row, which this transaction holds locked
     return plan, counter
 
 
@@ -98,6 +99,7 @@ def answers_save(*, plan, user, section, revision, values):
         changed += diff
     if changed:
         _bump(counter)
+    task_summary.answers_saved(plan, section)
     return changed
 
 

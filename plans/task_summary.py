@@ -20,7 +20,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -95,8 +95,7 @@ def refresh(plan_id):
     from metrics.selectors import cached_part2_view
     from metrics.tasks import part2_tasks
 
-    from . import editions as ed
-    from .checks import COMPLETED, ERROR, check_content, section_statuses
+    from .checks import ERROR, check_content, section_statuses
     from .models import Decline
     from .selectors import plan_view
 
@@ -104,24 +103,95 @@ def refresh(plan_id):
     part2 = cached_part2_view(view.plan)  # view.part2 is None for an empty Part 2; its tasks still show
     part2_found = part2_issues(view, part2)
     issues = check_content(view, part2_found)
-    statuses = section_statuses(view, issues)
-    countable = [s for s in view.edition.sections if s.kind != ed.SIGNOFF]
-    data = {
-        "tag": _tag(view.plan.revision),
-        "statuses": statuses,
-        "completed": sum(1 for s in countable if statuses[s.slug] == COMPLETED),
-        "total": len(countable),
-        "errors": sum(1 for i in issues if i.level == ERROR),
-        "warnings": sum(1 for i in issues if i.level != ERROR),
-        "part2_tasks": part2_tasks(part2, part2_found),
-        "declined": Decline.objects.filter(plan_id=plan_id).exists(),
-    }
-    shown = json.dumps([data["statuses"], data["part2_tasks"]], sort_keys=True).encode()
-    data["digest"] = hashlib.sha256(shown).hexdigest()[:16]
+    counts = {}
+    for issue in issues:
+        counts.setdefault(issue.section, [0, 0])[0 if issue.level == ERROR else 1] += 1
+    data = _totalled(
+        view.edition,
+        {
+            "tag": _tag(view.plan.revision),
+            "statuses": section_statuses(view, issues),
+            "counts": counts,  # {section slug (or Part 2's): [errors, warnings]}
+            "part2_tasks": part2_tasks(part2, part2_found),
+            "declined": Decline.objects.filter(plan_id=plan_id).exists(),
+        },
+    )
     # Not stored for a revision that is no longer the plan's: a write that committed while this ran
     # has already bumped it (and PostgreSQL re-checks the condition after waiting for that write's lock).
     Plan.objects.filter(pk=plan_id, revision=view.plan.revision).update(task_summary=data)
     return data
+
+
+def _totalled(edition, data):
+    """`data` with the totals and the digest worked out from its statuses and counts."""
+    from . import editions as ed
+    from .checks import COMPLETED
+
+    countable = [s for s in edition.sections if s.kind != ed.SIGNOFF]
+    data["completed"] = sum(1 for s in countable if data["statuses"][s.slug] == COMPLETED)
+    data["total"] = len(countable)
+    data["errors"] = sum(e for e, _w in data["counts"].values())
+    data["warnings"] = sum(w for _e, w in data["counts"].values())
+    shown = json.dumps([data["statuses"], data["part2_tasks"]], sort_keys=True).encode()
+    data["digest"] = hashlib.sha256(shown).hexdigest()[:16]
+    return data
+
+
+def _reads(question):
+    """The answers a question's checks read: its own, its `required_when` question's and any other."""
+    from .checks import READS_OTHER_ANSWERS
+
+    keys = {question.key, *READS_OTHER_ANSWERS.get(question.key, ())}
+    if question.required_when is not None:
+        keys.add(question.required_when.key)
+    return keys
+
+
+@cache
+def _self_contained(edition_code, slug):
+    """Whether one section can be checked on its own after a save of its answers: a plain question
+    section (no tables) whose answers no other section's checks, nor Part 2's, read."""
+    from metrics.checks import SOCIAL_CARE_QUESTION
+
+    from . import editions as ed
+    from .editions import get_edition
+
+    edition = get_edition(edition_code)
+    section = edition.section(slug)
+    if section.kind != ed.QUESTIONS or section.tables:
+        return False
+    read_elsewhere = set(SOCIAL_CARE_QUESTION.values())
+    for other in edition.sections:
+        if other.slug != slug:
+            read_elsewhere.update(key for question in other.questions for key in _reads(question))
+    return not read_elsewhere & {question.key for question in section.questions}
+
+
+def answers_saved(plan, slug):
+    """Inside the transaction of a save of one section's answers (the plan row locked by the save and
+    its revision already bumped): bring the stored summary up to the new revision by checking just
+    that section, when the summary was current before the save and the section is self-contained.
+    Otherwise nothing is done here and the whole summary is worked out after the commit."""
+    from .checks import check_section, section_status
+    from .models import Answer
+    from .selectors import PlanView
+
+    data = plan.task_summary
+    if not data or data.get("tag") != _tag(plan.revision - 1) or not _self_contained(plan.edition, slug):
+        return False
+    edition = plan.edition_def
+    section = edition.section(slug)
+    keys = {key for question in section.questions for key in _reads(question)}
+    answers = {a.key: a for a in Answer.objects.filter(plan=plan, key__in=keys)}
+    view = PlanView(plan, edition, answers, [], [], [], {}, [], [], [], [])
+    issues = check_section(view, section)
+    data["statuses"][slug] = section_status(view, section, issues)
+    data["counts"].pop(slug, None)  # as refresh keeps them: only sections with issues
+    if issues:
+        data["counts"][slug] = [sum(1 for i in issues if i.is_error), sum(1 for i in issues if not i.is_error)]
+    data["tag"] = _tag(plan.revision)
+    Plan.objects.filter(pk=plan.pk).update(task_summary=_totalled(edition, data))
+    return True
 
 
 def task_summary(plan):

@@ -4,6 +4,7 @@ never the source of signature validity."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.admin.sites import site
@@ -20,7 +21,7 @@ from plans.models import Plan, PlanStatus
 from plans.services import answers_save, section_revision
 from tests.factories import PlanFactory, editor_for
 from tests.plans.test_views import text_of
-from tests.plans.test_workflow import NOTTS_EDITOR, person
+from tests.plans.test_workflow import NOTTS_EDITOR, RUTLAND_EDITOR, person
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +179,86 @@ def status_ids(response):
         f"{slug}-{status.strip()}"
         for slug, status in re.findall(r'id="status-([a-z0-9-]+)">(?:<strong class="govuk-tag[^"]*">)?([^<]+)<', page)
     }
+
+
+# --- one section brought up to date inside its save ----------------------------------------------------
+
+EMPTY = {"text": "", "tool": "", "breakdown": []}
+SAMPLES = {
+    "blank": lambda part: EMPTY.get(part),
+    "placeholder": lambda part: {"text": "To be completed", "tool": "tbc"}.get(part, EMPTY.get(part)),
+    "answered": lambda part: {
+        "text": "Integrated teams in every locality.",
+        "tool": "Combined predictive model",
+        "yes": False,
+        "date": datetime.date(2014, 3, 1),
+        "breakdown": [{"label": "Carers' breaks", "amount": "1000.00"}],
+    }.get(
+        part,
+        Decimal("12.5")
+        if part in ("percent", "percent_joint_care_plan")
+        else 7
+        if part == "count"
+        else Decimal("1000.00"),
+    ),
+}
+
+
+def stored_and_full(plan):
+    """The summary the save stored, and the one worked out from scratch for the same revision."""
+    plan.refresh_from_db()
+    stored = plan.task_summary
+    full = task_summary.refresh(plan.pk)
+    return stored, full
+
+
+class TestOneSectionUpdate:
+    """After a save of one section's answers, checking just that section must give exactly what
+    checking the whole plan gives: every status, count, total and the digest."""
+
+    @pytest.mark.parametrize("name", ["rutland", "nottinghamshire"])
+    def test_equals_the_whole_plan_checked_for_every_self_contained_section(
+        self, demo, name, django_capture_on_commit_callbacks
+    ):
+        plan = demo[name]
+        editor = person(RUTLAND_EDITOR if name == "rutland" else NOTTS_EDITOR)
+        task_summary.refresh(plan.pk)
+        updated = 0
+        for section in plan.edition_def.sections:
+            if not task_summary._self_contained(plan.edition, section.slug):
+                continue
+            for sample in ("placeholder", "blank", "answered"):
+                values = {q.key: {part: SAMPLES[sample](part) for part in q.parts} for q in section.questions}
+                plan.refresh_from_db()
+                with django_capture_on_commit_callbacks(execute=False):  # no whole-plan refresh afterwards
+                    answers_save(
+                        plan=plan,
+                        user=editor,
+                        section=section.slug,
+                        revision=section_revision(plan, section.slug),
+                        values=values,
+                    )
+                stored, full = stored_and_full(plan)
+                assert stored == full, (section.slug, sample)
+                updated += 1
+        assert updated >= 24  # every plain question section of the edition, three times
+
+    def test_a_section_that_others_read_is_left_to_the_whole_plan_refresh(
+        self, demo, django_capture_on_commit_callbacks
+    ):
+        plan = demo["rutland"]
+        assert not task_summary._self_contained(plan.edition, "social-care")  # Part 2 reads its amount
+        task_summary.refresh(plan.pk)
+        plan.refresh_from_db()
+        key = "conditions.social_care_amount"
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            answers_save(
+                plan=plan,
+                user=person(RUTLAND_EDITOR),
+                section="social-care",
+                revision=section_revision(plan, "social-care"),
+                values={key: {"amount": Decimal("1.00")}},
+            )
+        assert callbacks  # the whole-plan refresh ran after the commit
+        stored, full = stored_and_full(plan)
+        assert stored == full and stored["tag"].startswith(f"{plan.revision}:")
