@@ -1,8 +1,10 @@
 """Load: gunicorn on PostgreSQL, 50 simulated users from a second process on loopback.
 
 Prints requests per second, p50/p95/p99 latency per page kind, errors, the ratio of the task-list
-page's median latency to a trivial Django view's (the floor), and whether every concurrent save is
-accounted for. Targets on a 2-core machine: zero errors, p95 < 150 ms for section pages, ratio < 3.
+page's median latency to a trivial Django view's (the floor: /ping), the same for the cheapest
+signed-in page (for comparison: what the session, sign-in and layout cost every page), and whether
+every concurrent save is accounted for. Targets on a 2-core machine: zero errors, p95 < 150 ms for
+section pages, ratio < 3.
 Each simulated person waits 0.5–2 s between requests (BENCH_THINK_MIN/MAX), as people read and type.
 Bounded: BENCH_SECONDS (default 20) and BENCH_MAX_REQUESTS (default 20000)."""
 
@@ -170,6 +172,13 @@ def report(run, accounted, users, workers):
     if task and floor:
         ratio = statistics.median(task) / statistics.median(floor)
         print(f"task list median / trivial view median: {ratio:.2f} (target < 3)")
+    signed = [ms for status, ms in kinds.get("signed-in page", []) if status == 200]
+    if signed and floor:
+        print(
+            f"for comparison: signed-in page median / trivial view median: "
+            f"{statistics.median(signed) / statistics.median(floor):.2f}; task list median / signed-in page "
+            f"median: {statistics.median(task) / statistics.median(signed):.2f}"
+        )
     section = [ms for kind in ("section page", "section save") for _, ms in kinds.get(kind, [])]
     if section:
         print(f"section pages p95: {_percentile(section, 95):.1f} ms (target < 150 ms)")

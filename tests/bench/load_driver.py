@@ -99,11 +99,17 @@ def run_user(client, user, deadline, budget, results, saves):
                 time.sleep(rng.uniform(THINK_MIN, THINK_MAX))
 
 
-def run_floor(base, deadline, results):
+def run_floor(base, deadline, results, signed_in_client):
+    """The floor: /ping, a Django view with no session, database or template. Beside it, for comparison,
+    the cheapest signed-in page (the accessibility statement: the session, the user, the menu's roles
+    and the GOV.UK layout that every signed-in page pays for, and nothing else)."""
     client = Client(base)
     while time.monotonic() < deadline:
         status, _, ms = client.request("/ping")
         results.append(("floor (/ping)", status, ms))
+        if signed_in_client is not None:
+            status, _, ms = signed_in_client.request("/accessibility/")
+            results.append(("signed-in page", status, ms))
         time.sleep(0.05)
 
 
@@ -132,7 +138,8 @@ def main():
         for i, u in enumerate(users)
         if clients[i] is not None
     ]
-    threads.append(threading.Thread(target=run_floor, args=(base, deadline, results)))
+    probe = sign_in(base, users[-1])  # a second session of one of the users, for the signed-in comparison
+    threads.append(threading.Thread(target=run_floor, args=(base, deadline, results, probe)))
     for t in threads:
         t.start()
     for t in threads:
