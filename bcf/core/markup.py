@@ -32,7 +32,14 @@ def render_markup(text):
     if not text or not text.strip():
         return mark_safe("")
     # Safe: the parser runs with html=False (raw HTML is escaped) and only allows http(s)/mailto links.
-    return mark_safe(_parser().render(text))  # noqa: S308
+    return mark_safe(_rendered(text))  # noqa: S308
+
+
+@lru_cache(maxsize=1024)
+def _rendered(text):
+    # Cached by the text itself: a plan's PDF is rendered again after any change, and the pages and
+    # the PDF show the same unchanged answers over and over.
+    return _parser().render(text)
 
 
 def plain_text(text):
