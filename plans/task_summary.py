@@ -95,7 +95,7 @@ def refresh(plan_id):
     from metrics.selectors import cached_part2_view
     from metrics.tasks import part2_tasks
 
-    from .checks import ERROR, check_content, section_statuses
+    from .checks import check_content, section_statuses
     from .models import Decline
     from .selectors import plan_view
 
@@ -103,15 +103,12 @@ def refresh(plan_id):
     part2 = cached_part2_view(view.plan)  # view.part2 is None for an empty Part 2; its tasks still show
     part2_found = part2_issues(view, part2)
     issues = check_content(view, part2_found)
-    counts = {}
-    for issue in issues:
-        counts.setdefault(issue.section, [0, 0])[0 if issue.level == ERROR else 1] += 1
     data = _totalled(
         view.edition,
         {
             "tag": _tag(view.plan.revision),
             "statuses": section_statuses(view, issues),
-            "counts": counts,  # {section slug (or Part 2's): [errors, warnings]}
+            "counts": _counts(issues),
             "part2_tasks": part2_tasks(part2, part2_found),
             "declined": Decline.objects.filter(plan_id=plan_id).exists(),
         },
@@ -120,6 +117,14 @@ def refresh(plan_id):
     # has already bumped it (and PostgreSQL re-checks the condition after waiting for that write's lock).
     Plan.objects.filter(pk=plan_id, revision=view.plan.revision).update(task_summary=data)
     return data
+
+
+def _counts(issues):
+    """{section slug (or Part 2's): [errors, warnings]}, for the sections that have issues."""
+    counts = {}
+    for issue in issues:
+        counts.setdefault(issue.section, [0, 0])[0 if issue.is_error else 1] += 1
+    return counts
 
 
 def _totalled(edition, data):
@@ -186,9 +191,8 @@ def answers_saved(plan, slug):
     view = PlanView(plan, edition, answers, [], [], [], {}, [], [], [], [])
     issues = check_section(view, section)
     data["statuses"][slug] = section_status(view, section, issues)
-    data["counts"].pop(slug, None)  # as refresh keeps them: only sections with issues
-    if issues:
-        data["counts"][slug] = [sum(1 for i in issues if i.is_error), sum(1 for i in issues if not i.is_error)]
+    data["counts"].pop(slug, None)
+    data["counts"].update(_counts(issues))
     data["tag"] = _tag(plan.revision)
     Plan.objects.filter(pk=plan.pk).update(task_summary=_totalled(edition, data))
     return True

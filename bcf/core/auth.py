@@ -1,5 +1,8 @@
 """Sign in with an email address and password (usernames are the email addresses)."""
 
+import time
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
@@ -62,8 +65,6 @@ class IdleSessionMiddleware:
     KEY = "_renewed_at"
 
     def __init__(self, get_response):
-        from django.conf import settings
-
         self.get_response = get_response
         self.renew_after = settings.SESSION_RENEW_SECONDS
 
@@ -72,8 +73,6 @@ class IdleSessionMiddleware:
         session = getattr(request, "session", None)
         # Only a session this request already read (a signed-in page); never load one just for this.
         if session is not None and session.accessed and not session.is_empty():
-            import time
-
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= self.renew_after:
                 session[self.KEY] = now  # modified: SessionMiddleware saves it with a new expiry
