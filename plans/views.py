@@ -8,17 +8,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from bcf.core.auth import signed_in_required
+from bcf.core.context_processors import SAVED_DRAFT_KEY
 from bcf.core.markup import render_markup
 from schemes.forms import Annex1Form, MilestoneForm, SchemeForm
 from schemes.milestones import format_dependencies
 from schemes.models import ANNEX1_FIELDS, Milestone, Scheme
 
 from . import editions as ed
-from . import services
+from . import presence, services
 from .checks import check_plan, errors, warnings
 from .forms import DocumentForm, ProviderCommentaryForm, RiskForm, SectionAnswersForm, SummaryForm
 from .models import ProviderCommentary, RelatedDocument, Risk
@@ -127,7 +129,24 @@ def _section_or_404(plan, slug):
         raise Http404("No such section") from None
 
 
-@login_required
+def _after_save(request, plan, section):
+    """Where a saved section goes: the next section in template order ("Save and continue") or the task
+    list. The next page also tells the browser to forget the text it kept for this section."""
+    request.session[SAVED_DRAFT_KEY] = f"{plan.pk}:{section.slug}"
+    if request.POST.get("then") == "continue":
+        following = _next_section(plan, section)
+        if following is not None:
+            return redirect("plans:section", plan.pk, following.slug)
+    return redirect("plans:overview", plan.pk)
+
+
+def _next_section(plan, section):
+    sections = plan.edition_def.sections
+    index = [s.slug for s in sections].index(section.slug)
+    return sections[index + 1] if index + 1 < len(sections) else None
+
+
+@signed_in_required
 @require_http_methods(["GET", "POST"])
 def section(request, plan_id, slug):
     plan, roles, can_edit = _context(request, plan_id)
@@ -146,6 +165,33 @@ def section(request, plan_id, slug):
         context["gantt"] = gantt(view.milestones)
     context["revision"] = services.section_revision(plan, slug)
     return render(request, f"plans/section_{section.kind}.html", context)
+
+
+def _presence(request, plan, section, can_edit):
+    """Other editors with this section open, after recording this one (nothing for readers)."""
+    if not can_edit:
+        return None
+    names = presence.section_opened(plan_id=plan.pk, slug=section.slug, user=request.user)
+    return {"message": presence.others_message(names), "heartbeat": presence.HEARTBEAT_SECONDS}
+
+
+@require_http_methods(["POST"])
+def section_presence(request, plan_id, slug):
+    """The open section page's heartbeat (static/bcf/presence.js): this editor still has it open, or
+    (`leave`) has left it. Answers who else has it open. It does not keep the session alive: only the
+    person's own requests do, so the timeout warning still comes."""
+    request.keeps_session_idle = True
+    if not request.user.is_authenticated:
+        return JsonResponse({"message": ""}, status=401)
+    plan, roles, can_edit = _context(request, plan_id)
+    section = _section_or_404(plan, slug)
+    if not can_edit:
+        return JsonResponse({"message": ""}, status=403)
+    if request.POST.get("leave"):
+        presence.section_closed(plan_id=plan.pk, slug=section.slug, user=request.user)
+        return JsonResponse({"message": ""})
+    names = presence.section_opened(plan_id=plan.pk, slug=section.slug, user=request.user)
+    return JsonResponse({"message": presence.others_message(names), "others": names})
 
 
 def _questions_page(request, plan, section, can_edit):
@@ -185,7 +231,7 @@ def _questions_page(request, plan, section, can_edit):
                     messages.success(
                         request, f"{section.heading} saved" if changed else f"{section.heading}: nothing had changed"
                     )
-                    return redirect("plans:overview", plan.pk)
+                    return _after_save(request, plan, section)
     else:
         form = SectionAnswersForm(
             section=section,
@@ -223,6 +269,8 @@ def _questions_page(request, plan, section, can_edit):
         "can_edit": can_edit,
         "max_characters": 60000,
         "revision": form["revision"].value(),
+        "next_section": _next_section(plan, section),
+        "presence": _presence(request, plan, section, can_edit),
     }
     return render(request, "plans/section_questions.html", context, status=400 if form.errors else 200)
 
@@ -257,7 +305,7 @@ def _summary_page(request, plan, section, can_edit):
                 form.add_error(None, LOCKED_MESSAGE.format(status=str(exc).lower()))
             else:
                 messages.success(request, f"{section.heading} saved")
-                return redirect("plans:overview", plan.pk)
+                return _after_save(request, plan, section)
     else:
         initial = {name: getattr(plan, name) for name in services.SUMMARY_FIELDS}
         initial["revision"] = services.section_revision(plan, section.slug)
@@ -265,7 +313,15 @@ def _summary_page(request, plan, section, can_edit):
     return render(
         request,
         "plans/section_summary.html",
-        {"plan": view.plan, "view": view, "section": section, "form": form, "can_edit": can_edit},
+        {
+            "plan": view.plan,
+            "view": view,
+            "section": section,
+            "form": form,
+            "can_edit": can_edit,
+            "next_section": _next_section(plan, section),
+            "presence": _presence(request, plan, section, can_edit),
+        },
         status=400 if form.errors else 200,
     )
 
