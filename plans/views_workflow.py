@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import workflow
 from .checks import check_plan, errors, warnings
-from .compare import compare_documents, version_document
+from .compare import compare_documents, edition_change, version_document
 from .forms_workflow import CompareForm, DeclineForm, ReopenForm, ResubmitForm, ReturnForm, SignForm
 from .models import FileKind, PlanStatus, Role, RoleAssignment, Submission, SubmissionFile
 from .selectors import plan_for_user, plan_view, plans_for_user, user_roles_for_plan
@@ -350,14 +350,27 @@ def compare(request, plan_id):
     form = CompareForm(request.GET or None, versions=line)
     sections = None
     old = new = None
+    edition_line = ""
     if form.is_bound and form.is_valid():
         by_pk = {v.pk: v for v in line}
         old, new = by_pk[form.cleaned_data["old"]], by_pk[form.cleaned_data["new"]]
-        sections = compare_documents(version_document(old), version_document(new))
+        old_document, new_document = version_document(old), version_document(new)
+        sections = compare_documents(old_document, new_document)
+        edition_line = edition_change(old_document, new_document)
     return render(
         request,
         "plans/workflow/compare.html",
-        {"plan": plan, "form": form, "sections": sections, "old": old, "new": new, "versions": line},
+        {
+            "plan": plan,
+            "form": form,
+            "sections": sections,
+            "changed": [s for s in sections or [] if s.changed],
+            "unchanged": [s for s in sections or [] if not s.changed],
+            "edition_line": edition_line,
+            "old": old,
+            "new": new,
+            "versions": line,
+        },
         status=400 if form.errors else 200,
     )
 

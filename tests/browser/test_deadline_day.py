@@ -8,10 +8,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from plans import presence
+from plans import presence, workflow
 from plans.models import Answer, Role, RoleAssignment
+from plans.services import answers_save, section_revision
+from tests.plans.test_versions import submitted_plan
+from tests.plans.test_workflow import NOTTS_REVIEWER, person
 
-from .conftest import DEMO_PASSWORD, RUTLAND, shot, sign_in
+from .conftest import DEMO_PASSWORD, NOTTINGHAMSHIRE, RUTLAND, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
@@ -176,3 +179,42 @@ def test_editors_see_each_other_in_a_section_and_the_later_save_is_still_refused
     expect(page.locator(".govuk-error-summary")).to_contain_text("Someone else saved this section")
     expect(page.locator(OVERSIGHT)).to_have_value(mine)
     assert Answer.objects.get(plan=plan, key="action.oversight").text == "Sam's oversight text."
+
+
+def test_comparing_versions_shows_only_what_changed_folded_by_section(page, demo_plans):
+    returned = workflow.plan_return(
+        plan=submitted_plan(demo_plans["nottinghamshire"]), user=person(NOTTS_REVIEWER), reasons="Quantify it."
+    )
+    editor = person(NOTTINGHAMSHIRE)
+    new = workflow.resubmission_start(plan=returned, user=editor)
+    vision = Answer.objects.get(plan=new, key="vision.vision")
+    answers_save(
+        plan=new,
+        user=editor,
+        section="vision",
+        revision=section_revision(new, "vision"),
+        values={
+            "vision.vision": {"text": vision.text.replace("2018/19", "2019/20", 1) + "\n\nA new closing paragraph."}
+        },
+    )
+
+    sign_in(page, NOTTINGHAMSHIRE)
+    page.goto(f"/plans/{new.pk}/versions/")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Changes from version 1 to version 2")
+    assert "csrfmiddlewaretoken" not in page.url
+    vision_section = page.locator("section").filter(has=page.get_by_role("heading", name="2 a) Vision for health"))
+    expect(vision_section).to_contain_text(re.compile(r"\d+ paragraphs? changed"))
+    changes = vision_section.locator("details")
+    expect(changes.locator("ins").first).to_be_hidden()  # folded until asked for
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 4000, f"the folded comparison is {height}px tall"
+    shot(page, "13-compare-folded-1280")
+
+    changes.get_by_text("Show the changes").click()
+    expect(changes.locator("ins").filter(has_text="A new closing paragraph.")).to_be_visible()
+    expect(changes.locator(".bcf-diff-folded").first).to_contain_text("unchanged paragraph")
+    shot(page, "13-compare-open-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "13-compare-open-390")
