@@ -23,6 +23,7 @@ from . import review, workflow
 from .checks import check_plan, errors, warnings
 from .forms_review import AreaFilterForm, CommentForm, OutcomeForm
 from .models import PlanStatus, Role, SectionComment
+from .refusals import refusal
 from .selectors import plan_for_user, plan_view, user_roles_for_plan
 from .selectors_review import (
     area_hwbs_without_plan,
@@ -180,7 +181,7 @@ def comment_add(request, plan_id, slug):
 def outcome(request, plan_id):
     plan = _reviewer_plan(request, plan_id)
     if plan.status != PlanStatus.SUBMITTED:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so no outcome can be recorded.")
+        messages.error(request, refusal("outcome", plan.status))
         return redirect("review:plan", plan.pk)
     form = OutcomeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -18,6 +18,7 @@ from .checks import check_plan, errors, warnings
 from .compare import compare_documents, edition_change, version_document
 from .forms_workflow import CompareForm, DeclineForm, ReopenForm, ResubmitForm, ReturnForm, SignForm
 from .models import FileKind, PlanStatus, Role, RoleAssignment, Submission, SubmissionFile
+from .refusals import refusal
 from .selectors import plan_for_user, plan_view, plans_for_user, user_roles_for_plan
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,13 @@ def _overview(plan):
     return redirect("plans:overview", plan.pk)
 
 
-def _wrong_state(request, plan, exc):
-    messages.error(request, str(exc))
+def _wrong_state(request, plan, action, exc=None):
+    """Refuse an action the plan's state does not allow, in plain English (plans.refusals)."""
+    if exc is not None and not isinstance(exc, workflow.WrongState):
+        messages.error(request, str(exc))
+        return _overview(plan)
+    plan.refresh_from_db(fields=["status"])  # a transition may have lost a race: say why as things are now
+    messages.error(request, refusal(action, plan.status))
     return _overview(plan)
 
 
@@ -61,8 +67,7 @@ def mark_ready(request, plan_id):
     if Role.EDITOR not in user_roles_for_plan(request.user, plan):
         raise PermissionDenied
     if plan.status != PlanStatus.DRAFT:
-        messages.error(request, f"The plan is already {plan.get_status_display().lower()}.")
-        return _overview(plan)
+        return _wrong_state(request, plan, "mark_ready")
     view = plan_view(plan)
     issues = check_plan(view)
     problems = errors(issues)
@@ -74,7 +79,7 @@ def mark_ready(request, plan_id):
         except workflow.NotAllowed:
             raise PermissionDenied from None
         except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
+            return _wrong_state(request, plan, "mark_ready", exc)
         else:
             messages.success(request, "The plan is ready for sign-off. Each signatory has been emailed a link to sign.")
             return _overview(plan)
@@ -100,8 +105,7 @@ def sign(request, plan_id):
     if not organisations:
         raise PermissionDenied
     if plan.status != PlanStatus.AWAITING_SIGN_OFF:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so it cannot be signed now.")
-        return _overview(plan)
+        return _wrong_state(request, plan, "sign")
     view = plan_view(plan)
     blocks = {b.key: b for b in view.signatures}
     to_sign = [o for o in organisations if not blocks[o.key].signed]
@@ -119,7 +123,7 @@ def sign(request, plan_id):
         except (workflow.AlreadySigned, workflow.ChairSignsLast, workflow.SignaturesInvalid) as exc:
             form.add_error(None, str(exc))
         except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
+            return _wrong_state(request, plan, "sign", exc)
         else:
             names = "; ".join(o.name for o in to_sign if o.key in chosen)
             messages.success(request, f"You have signed the plan on behalf of {names}")
@@ -150,8 +154,7 @@ def decline(request, plan_id):
     if not organisations:
         raise PermissionDenied
     if plan.status != PlanStatus.AWAITING_SIGN_OFF:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so it cannot be declined now.")
-        return _overview(plan)
+        return _wrong_state(request, plan, "decline")
     form = DeclineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,7 +162,7 @@ def decline(request, plan_id):
         except workflow.NotAllowed:
             raise PermissionDenied from None
         except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
+            return _wrong_state(request, plan, "decline", exc)
         messages.success(
             request, "You have declined to sign. The plan is back in draft and the editors have your reason."
         )
@@ -179,8 +182,7 @@ def reopen(request, plan_id):
     if Role.EDITOR not in user_roles_for_plan(request.user, plan):
         raise PermissionDenied
     if plan.status not in (PlanStatus.AWAITING_SIGN_OFF, PlanStatus.SIGNED_OFF):
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so it cannot be reopened.")
-        return _overview(plan)
+        return _wrong_state(request, plan, "reopen")
     form = ReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -188,7 +190,7 @@ def reopen(request, plan_id):
         except workflow.NotAllowed:
             raise PermissionDenied from None
         except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
+            return _wrong_state(request, plan, "reopen", exc)
         messages.success(request, "The plan is back in draft. Every signature has been voided.")
         return _overview(plan)
     signed = [b for b in plan_view(plan).signatures if b.signed]
@@ -207,8 +209,7 @@ def submit(request, plan_id):
     if not user_roles_for_plan(request.user, plan) & {Role.EDITOR, Role.CHAIR}:
         raise PermissionDenied
     if plan.status != PlanStatus.SIGNED_OFF:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so it cannot be submitted.")
-        return _overview(plan)
+        return _wrong_state(request, plan, "submit")
     error = None
     if request.method == "POST":
         try:
@@ -218,7 +219,7 @@ def submit(request, plan_id):
         except (workflow.PlanHasErrors, workflow.SignaturesInvalid) as exc:
             error = str(exc)
         except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
+            return _wrong_state(request, plan, "submit", exc)
         else:
             return redirect("workflow:submitted", plan.pk)
     view = plan_view(plan)
@@ -262,8 +263,7 @@ def return_plan(request, plan_id):
     if Role.REVIEWER not in user_roles_for_plan(request.user, plan):
         raise PermissionDenied
     if plan.status != PlanStatus.SUBMITTED:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so it cannot be returned.")
-        return _overview(plan)
+        return _wrong_state(request, plan, "return")
     form = ReturnForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -271,7 +271,7 @@ def return_plan(request, plan_id):
         except workflow.NotAllowed:
             raise PermissionDenied from None
         except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
+            return _wrong_state(request, plan, "return", exc)
         messages.success(request, "The plan has been returned. Its editors have been emailed your reasons.")
         return _overview(plan)
     return render(
@@ -293,8 +293,7 @@ def resubmit(request, plan_id):
         return _overview(existing)
     targets = workflow.resubmission_targets(plan)
     if not targets:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so no resubmission can start.")
-        return _overview(plan)
+        return _wrong_state(request, plan, "resubmit")
     form = ResubmitForm(request.POST if request.method == "POST" else None, targets=targets)
     if request.method == "POST" and form.is_valid():
         target = form.chosen()
@@ -308,7 +307,7 @@ def resubmit(request, plan_id):
         except workflow.NotAllowed:
             raise PermissionDenied from None
         except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
+            return _wrong_state(request, plan, "resubmit", exc)
         messages.success(
             request,
             f"Version {new_plan.version} has been created in draft from version {plan.version}. "

@@ -161,7 +161,7 @@ class TestDemoPlans:
         assert len(pages) == count > 10
         for number, text in enumerate(pages, start=1):
             assert f"page {number} of {count}" in text
-            assert f"content {pdf.view_digest(view)[:12]}" in text
+            assert f"reference {pdf.view_digest(view)[:12]}" in text
             assert "Version 1" in text
             if number > 1:
                 assert view.plan.hwb.name in text  # the running header
