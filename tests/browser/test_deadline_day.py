@@ -218,3 +218,44 @@ def test_comparing_versions_shows_only_what_changed_folded_by_section(page, demo
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "13-compare-open-390")
+
+
+BROKEN_WORDS = """() => {
+  // Words of the table's cells that the browser split across two lines.
+  const broken = []
+  const walker = document.createTreeWalker(document.querySelector('main table'), NodeFilter.SHOW_TEXT)
+  while (walker.nextNode()) {
+    const node = walker.currentNode
+    for (const m of node.textContent.matchAll(/[A-Za-z]{4,25}/g)) {
+      const range = document.createRange()
+      range.setStart(node, m.index)
+      range.setEnd(node, m.index + m[0].length)
+      if (range.getClientRects().length > 1) broken.push(m[0])
+    }
+  }
+  return broken
+}"""
+
+
+@pytest.mark.parametrize("name", ["nottinghamshire", "rutland"])
+def test_at_390px_tables_scroll_in_their_own_box_and_no_word_breaks_mid_word(page, demo_plans, name):
+    plan = demo_plans[name]
+    sign_in(page, {"nottinghamshire": NOTTINGHAMSHIRE, "rutland": RUTLAND}[name])
+    page.set_viewport_size({"width": 390, "height": 844})
+    risks = plan.edition_def.section_of_kind("risks").slug
+    schemes = plan.edition_def.section_of_kind("schemes")
+    pages = [f"/plans/{plan.pk}/", f"/plans/{plan.pk}/sections/{risks}/", "/"]
+    if schemes is not None:
+        pages.append(f"/plans/{plan.pk}/sections/{schemes.slug}/")
+    for url in pages:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} is {width}px wide at 390px"
+    page.goto(f"/plans/{plan.pk}/sections/{risks}/")
+    box = page.locator(".bcf-table-scroll").first
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls inside its box
+    assert page.evaluate(BROKEN_WORDS) == []
+    shot(page, f"13-risks-390-{name}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.evaluate(BROKEN_WORDS) == []
+    shot(page, f"13-risks-1280-{name}")
