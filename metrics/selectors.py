@@ -2,6 +2,7 @@
 workbook and the JSON, with every computed figure taken from metrics.calculations."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Prefetch
@@ -410,3 +411,16 @@ def part2_view(plan):
 def cached_part2_view(plan):
     """The Part 2 view-model built for this plan object by plan_view, or a new one."""
     return getattr(plan, "_part2_view", None) or build_part2_view(plan)
+
+
+def scheme_investment(scheme):
+    """A scheme's investment requirements for its Annex 1 page: its lines of the expenditure plan (tab 3)
+    and their totals per year, as the PDF's Annex 1 shows them."""
+    from .models import ExpenditureRow
+
+    rows = list(ExpenditureRow.objects.filter(plan_id=scheme.plan_id, scheme=scheme).order_by("position", "pk"))
+    totals = {
+        "2014_15": sum((r.amount_2014_15 for r in rows), Decimal(0)),
+        "2015_16": sum((r.amount_2015_16 for r in rows), Decimal(0)),
+    }
+    return {"rows": rows, "totals": totals}

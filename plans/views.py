@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from bcf.core.auth import signed_in_required
 from bcf.core.context_processors import SAVED_DRAFT_KEY
 from bcf.core.markup import render_markup
+from metrics.selectors import scheme_investment
 from schemes.forms import Annex1Form, MilestoneForm, SchemeForm
 from schemes.milestones import format_dependencies
 from schemes.models import ANNEX1_FIELDS, Milestone, Scheme
@@ -513,7 +514,15 @@ def annex1(request, plan_id, row_id):
     return render(
         request,
         "plans/annex1.html",
-        {"plan": plan, "section": section, "scheme": scheme, "form": form, "can_edit": can_edit, "annex": annex},
+        {
+            "plan": plan,
+            "section": section,
+            "scheme": scheme,
+            "form": form,
+            "can_edit": can_edit,
+            "annex": annex,
+            "investment": scheme_investment(scheme),
+        },
         status=400 if form.errors else 200,
     )
 
