@@ -536,6 +536,8 @@ def document_context(view, digest):
     round_label, deadline = rounds.get(plan.round, (plan.get_round_display(), ""))
     return {
         "title": TITLE,
+        # The cover breaks the title before "template – Part 1", never between "Part" and "1".
+        "cover_title": (" ".join(TITLE.split()[:-4]), " ".join(TITLE.split()[-4:])),
         "plan": plan,
         "view": view,
         "edition": edition,

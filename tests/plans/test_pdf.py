@@ -361,6 +361,14 @@ class TestLayoutOfParts:
         assert sorted(watermarks) == list(range(1, page_count(data) + 1))
         assert "DRAFT" not in pdftotext(data)  # an image: the text stays clean for copying and search
 
+    def test_the_cover_title_keeps_part_1_together_and_names_the_version_reference(self):
+        view = plan_view(PlanFactory())
+        cover = pdftotext(pdf.render_pdf(view), "-f", "1", "-l", "1")
+        lines = [" ".join(line.split()) for line in cover.splitlines()]
+        assert "template – Part 1" in lines  # not "…Part" on one line and "1" on the next
+        assert "Version reference" in lines and pdf.view_digest(view)[:12] in lines
+        assert "Content hash" not in cover
+
     def test_uploaded_diagram_is_placed_under_its_question_and_fits_the_page(self):
         plan = PlanFactory(status=PlanStatus.SUBMITTED)
         RelatedDocument.objects.create(
