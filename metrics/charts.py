@@ -15,8 +15,8 @@ matplotlib.use("svg")
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from .formatting import format_count, format_metric_value, format_money  # noqa: E402
-from .selectors import Chart  # noqa: E402
+from metrics.formatting import format_count, format_metric_value, format_money  # noqa: E402
+from metrics.selectors import Chart  # noqa: E402
 
 BLUE = "#1d70b8"
 GREY = "#505a5f"

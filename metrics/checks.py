@@ -9,11 +9,18 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from plans.checks import ERROR, MISSING, PROBLEM, WARNING, Issue, find_placeholders
-
-from . import calculations as calc
-from .definitions import CAPITAL_KINDS, MINIMUM_REDUCTION_PERCENT, YEARS, AreaOfSpend, BenefitMeasure, Commissioner
-from .formatting import format_count, format_metric_value, format_money, format_percent
+from bcf.core.issues import ERROR, MISSING, PROBLEM, WARNING, Issue
+from bcf.core.placeholders import find_placeholders
+from metrics import calculations as calc
+from metrics.definitions import (
+    CAPITAL_KINDS,
+    MINIMUM_REDUCTION_PERCENT,
+    YEARS,
+    AreaOfSpend,
+    BenefitMeasure,
+    Commissioner,
+)
+from metrics.formatting import format_count, format_metric_value, format_money, format_percent
 
 SECTION = "part-2"
 FUNDING, EXPENDITURE, BENEFITS, P4P, METRICS = "funding", "expenditure", "benefits", "p4p", "metrics"
@@ -35,7 +42,7 @@ class Part2Issue:
 
 
 def check_part2(view):
-    """Errors and warnings about the plan's Part 2, as plans.checks.Issue objects."""
+    """Errors and warnings about the plan's Part 2, as plans.content.checks.Issue objects."""
     return [found.issue for found in part2_issues(view)]
 
 

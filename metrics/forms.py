@@ -9,9 +9,8 @@ from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Fiel
 from django import forms
 from django.conf import settings
 
-from plans.forms import LONG_TEXT_MAX, MoneyField, PercentField, RowForm
-
-from .definitions import (
+from bcf.core.fields import LONG_TEXT_MAX, MoneyField, PercentField, RowForm
+from metrics.definitions import (
     BENEFIT_QUARTERS,
     CAPITAL_KINDS,
     FIGURE_MAX,

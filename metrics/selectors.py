@@ -6,10 +6,10 @@ from functools import cached_property
 
 from django.db.models import Prefetch
 
-from . import calculations as calc
-from .definitions import MINIMUM_REDUCTION_PERCENT, P4P_METRIC_NAME, YEARS, AreaOfSpend, part2_edition
-from .formatting import format_count, format_metric_value, format_money, format_percent
-from .reference import reference_for
+from metrics import calculations as calc
+from metrics.definitions import MINIMUM_REDUCTION_PERCENT, P4P_METRIC_NAME, YEARS, AreaOfSpend, part2_edition
+from metrics.formatting import format_count, format_metric_value, format_money, format_percent
+from metrics.reference import reference_for
 
 # --- the pay-for-performance metric ------------------------------------------------------------------
 
@@ -368,14 +368,14 @@ class Part2View:
 
     @cached_property
     def charts(self):
-        from .charts import part2_charts
+        from metrics.charts import part2_charts
 
         return part2_charts(self)
 
 
 def build_part2_view(plan):
     """Part 2 of the plan as a view-model, even when nothing has been entered (pages show the blanks)."""
-    from .models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
+    from metrics.models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
 
     definition = part2_edition(plan.edition)
     benefits = list(BenefitRow.objects.filter(plan=plan).select_related("scheme"))
@@ -402,7 +402,7 @@ def build_part2_view(plan):
 def part2_view(plan):
     """Everything of Part 2 the pages, the PDF, the workbook and the JSON show, or None when empty."""
     view = build_part2_view(plan)
-    # The task list summary (plans.task_summary) reads it again from the same plan object.
+    # The task list summary (plans.content.task_summary) reads it again from the same plan object.
     plan._part2_view = view
     return None if view.is_empty else view
 

@@ -1,4 +1,4 @@
-"""Writes to Part 2. Like plans.services: each is atomic, locks the plan row and the section's
+"""Writes to Part 2. Like plans.content.services: each is atomic, locks the plan row and the section's
 revision counter, refuses a plan that is not a draft or a page that is stale, and records every
 changed figure in the plan's history."""
 
@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Max
 
-from plans import services as plan_services
-from plans.services import PlanNotEditable, StaleSection, display, record
-
-from .definitions import YEAR_FIELDS, YEARS, FundingKind, part2_edition
-from .models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
+from metrics.definitions import YEAR_FIELDS, YEARS, FundingKind, part2_edition
+from metrics.models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
+from plans.content import services as plan_services
+from plans.content.services import PlanNotEditable, StaleSection, display, record
 
 __all__ = ["PlanNotEditable", "StaleSection", "StalePart2"]
 
@@ -135,7 +134,7 @@ def _funding_text(row):
 
 
 def row_save(*, plan, user, section, revision, instance, values, label):
-    """Add or change an expenditure or benefit line, or the P4P metric (plans.services.row_save)."""
+    """Add or change an expenditure or benefit line, or the P4P metric (plans.content.services.row_save)."""
     return plan_services.row_save(
         plan=plan, user=user, section=section, revision=revision, instance=instance, values=values, label=label
     )

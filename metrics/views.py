@@ -1,4 +1,4 @@
-"""Part 2 pages. Every plan lookup goes through plans.selectors.plan_for_user, so another HWB's plan
+"""Part 2 pages. Every plan lookup goes through plans.content.selectors.plan_for_user, so another HWB's plan
 is a 404; only editors change a draft plan. Views parse input with a form, call one service, and
 render the figures metrics.calculations computes (also live, as the user types, through the same
 view with action=calculate)."""
@@ -14,19 +14,18 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from metrics import calculations as calc
+from metrics import services
+from metrics.checks import BENEFITS, EXPENDITURE, FUNDING, METRICS, P4P, issues_for
+from metrics.definitions import YEARS
+from metrics.forms import BenefitForm, ExpenditureForm, FundingForm, MetricForm, P4PForm, WorkbookUploadForm
+from metrics.models import BenefitRow, ExpenditureRow, P4PMetric
+from metrics.selectors import build_part2_view, metric_view, p4p_figures, p4p_inputs
+from metrics.tasks import part2_tasks
+from plans.content.selectors import plan_for_user, user_roles_for_plan
+from plans.content.services import PlanNotEditable, StaleSection, section_revision
+from plans.content.views import LOCKED_MESSAGE, STALE_MESSAGE
 from plans.models import Role
-from plans.selectors import plan_for_user, user_roles_for_plan
-from plans.services import PlanNotEditable, StaleSection, section_revision
-from plans.views import LOCKED_MESSAGE, STALE_MESSAGE
-
-from . import calculations as calc
-from . import services
-from .checks import BENEFITS, EXPENDITURE, FUNDING, METRICS, P4P, issues_for
-from .definitions import YEARS
-from .forms import BenefitForm, ExpenditureForm, FundingForm, MetricForm, P4PForm, WorkbookUploadForm
-from .models import BenefitRow, ExpenditureRow, P4PMetric
-from .selectors import build_part2_view, metric_view, p4p_figures, p4p_inputs
-from .tasks import part2_tasks
 
 LIVE_HEADER = "HTTP_X_BCF_LIVE"
 
@@ -187,11 +186,11 @@ def benefits(request, plan_id):
 
 def _chart(part2, slug):
     if slug == "spend":
-        from .charts import expenditure_chart
+        from metrics.charts import expenditure_chart
 
         return expenditure_chart(part2.expenditure_by_area)
     if slug == "p4p":
-        from .charts import p4p_chart
+        from metrics.charts import p4p_chart
 
         return p4p_chart(part2.p4p)
     return None
@@ -369,7 +368,7 @@ def p4p(request, plan_id):
 def metrics(request, plan_id):
     plan, can_edit = _context(request, plan_id)
     part2 = build_part2_view(plan)
-    from .charts import metric_chart
+    from metrics.charts import metric_chart
 
     charts = {m.code: metric_chart(m, f"metric-{m.code.lower()}") for m in part2.metrics}
     return render(
@@ -458,7 +457,7 @@ def workbook_filename(plan):
 @require_GET
 def workbook(request, plan_id):
     plan, _can_edit = _context(request, plan_id)
-    from .exports.workbook import workbook_bytes
+    from metrics.exports.workbook import workbook_bytes
 
     response = HttpResponse(
         workbook_bytes(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -474,7 +473,7 @@ def workbook_upload(request, plan_id):
     plan, can_edit = _context(request, plan_id)
     if not can_edit:
         return _locked(request, plan, "metrics:summary")
-    from .imports.workbook import WorkbookError, read_workbook
+    from metrics.imports.workbook import WorkbookError, read_workbook
 
     problems = []
     if request.method == "POST":

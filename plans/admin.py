@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from . import task_summary
-from .models import (
+from plans.content import task_summary
+from plans.models import (
     CCG,
     AreaTeam,
     AssuranceOutcome,

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from plans.content.plan_json import export_json
 from plans.models import ChangeRecord, RelatedDocument
-from plans.plan_json import export_json
 from tests.metrics.factories import BenefitRowFactory, ExpenditureRowFactory
 
 ACCOUNTS = [

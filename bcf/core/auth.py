@@ -28,7 +28,7 @@ def throttled_login_view():
     from django.core.exceptions import NON_FIELD_ERRORS
     from django.forms.utils import ErrorDict
 
-    from .security import client_ip, sign_in_failed, sign_in_locked, sign_in_succeeded
+    from bcf.core.security import client_ip, sign_in_failed, sign_in_locked, sign_in_succeeded
 
     class LoginView(auth_views.LoginView):
         locked_message = (

@@ -6,7 +6,7 @@ def service(request):
     context = {"service_name": settings.SERVICE_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from plans.selectors import roles_for_user
+        from plans.content.selectors import roles_for_user
 
         roles = {r.role for r in roles_for_user(user)}
         context["nav_review"] = "reviewer" in roles or user.is_superuser

@@ -20,11 +20,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from plans.checks import check_plan
-
-from .. import calculations as calc
-from .. import services
-from ..definitions import (
+from metrics import calculations as calc
+from metrics import services
+from metrics.definitions import (
     CAPITAL_KINDS,
     MINIMUM_REDUCTION_PERCENT,
     P4P_METRIC_NAME,
@@ -44,10 +42,10 @@ from ..definitions import (
     ProviderType,
     SourceOfFunding,
 )
-from ..workbook_layout import (
+from metrics.workbook_layout import (
     BENEFITS_COLUMNS as BC,
 )
-from ..workbook_layout import (
+from metrics.workbook_layout import (
     BENEFITS_HEADERS,
     CHECKLIST_HEADERS,
     EXPENDITURE_HEADERS,
@@ -70,12 +68,13 @@ from ..workbook_layout import (
     metric_blocks,
     quoted,
 )
-from ..workbook_layout import (
+from metrics.workbook_layout import (
     EXPENDITURE_COLUMNS as EC,
 )
-from ..workbook_layout import (
+from metrics.workbook_layout import (
     M_COL as MC,
 )
+from plans.content.checks import check_plan
 
 MONEY = '"£"#,##0.00'
 COUNT = "#,##0"
@@ -940,9 +939,8 @@ def workbook_for_view(plan, part2, issues):
 
 def workbook_bytes(plan):
     """The plan's Part 2 workbook as .xlsx bytes (exporter of `export_plan --format xlsx`)."""
-    from plans.selectors import plan_view
-
-    from ..selectors import build_part2_view
+    from metrics.selectors import build_part2_view
+    from plans.content.selectors import plan_view
 
     view = plan_view(plan)
     part2 = view.part2 if view.part2 is not None else build_part2_view(view.plan)

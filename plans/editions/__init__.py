@@ -150,7 +150,7 @@ def question_label(section, question):
 
 
 def get_edition(code):
-    from . import e2014_04, e2014_09
+    from plans.editions import e2014_04, e2014_09
 
     editions = {e2014_04.EDITION.code: e2014_04.EDITION, e2014_09.EDITION.code: e2014_09.EDITION}
     try:

@@ -3,9 +3,9 @@ and the signatures with their validity."""
 
 from django import template
 
-from plans import workflow
+from plans.content.selectors import plan_view, user_roles_for_plan
 from plans.models import ChangeRecord, Decline, PlanStatus, Role, Submission
-from plans.selectors import plan_view, user_roles_for_plan
+from plans.workflow import services as workflow
 
 register = template.Library()
 

@@ -2,10 +2,10 @@
 
 from django import template
 
-from ..models import Role
-from ..review import REPLIES, STARTS_THREADS, SUBMITTED_STATES
-from ..selectors import user_roles_for_plan
-from ..selectors_review import section_comments
+from plans.content.selectors import user_roles_for_plan
+from plans.models import Role
+from plans.review.selectors import section_comments
+from plans.review.services import REPLIES, STARTS_THREADS, SUBMITTED_STATES
 
 register = template.Library()
 

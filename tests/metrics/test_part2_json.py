@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from metrics.models import ExpenditureRow, FundingRow, Metric
+from plans.content.plan_json import PlanImportError, import_plan, plan_document
+from plans.content.selectors import plan_view
 from plans.models import Plan
-from plans.plan_json import PlanImportError, import_plan, plan_document
-from plans.selectors import plan_view
 from tests.conftest import demo_document
 
 pytestmark = pytest.mark.django_db

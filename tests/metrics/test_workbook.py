@@ -19,8 +19,8 @@ from metrics.models import BenefitRow, ExpenditureRow, FundingRow, MetricFigure,
 from metrics.selectors import build_part2_view
 from metrics.services import StalePart2, funding_save, part2_replace
 from metrics.workbook_layout import P4P, metric_blocks
+from plans.content.plan_json import import_plan
 from plans.models import ChangeRecord, Role
-from plans.plan_json import import_plan
 from tests.conftest import demo_document
 from tests.factories import PlanFactory, RoleFactory, editor_for
 

@@ -42,7 +42,7 @@ class Command(BaseCommand):
 
 # Each exporter takes a Plan and returns str or bytes.
 EXPORTERS = {
-    "json": "plans.plan_json:export_json",
-    "pdf": "plans.exports.pdf:plan_pdf_bytes",
+    "json": "plans.content.plan_json:export_json",
+    "pdf": "plans.outputs.pdf:plan_pdf_bytes",
     "xlsx": "metrics.exports.workbook:workbook_bytes",
 }

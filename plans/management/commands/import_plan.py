@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.plan_json import PlanImportError, import_plan
+from plans.content.plan_json import PlanImportError, import_plan
 
 
 class Command(BaseCommand):

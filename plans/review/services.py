@@ -1,0 +1,81 @@
+"""Area team review services (DOMAIN.md §7): comments per section, and the check counts of each
+submitted version. The outcome itself is recorded by plans.workflow.services.plan_assure with the state."""
+
+from django.db import transaction
+
+from bcf.core.issues import errors, warnings
+from plans.content.checks import check_plan
+from plans.content.selectors import plan_view, user_roles_for_plan
+from plans.models import PlanStatus, Role, SectionComment, Submission, SubmissionCheck
+from plans.workflow.services import NotAllowed, WorkflowError, now
+
+COMMENT_MAX = 5000
+# Who may start a thread on a section, and who may answer one.
+STARTS_THREADS = (Role.REVIEWER,)
+REPLIES = (Role.REVIEWER, Role.EDITOR, Role.SIGNATORY, Role.CHAIR)
+SUBMITTED_STATES = (PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.ASSURED)
+
+
+def _name(user):
+    return user.get_full_name().strip() or user.email
+
+
+@transaction.atomic
+def comment_add(*, plan, user, section, text, parent=None):
+    """A comment on a section of the plan version: a new thread (reviewers), or a reply to one."""
+    roles = user_roles_for_plan(user, plan)
+    allowed = REPLIES if parent is not None else STARTS_THREADS
+    role = next((r for r in allowed if r in roles), None)
+    if role is None:
+        raise NotAllowed("You cannot comment on this plan." if parent is None else "You cannot reply here.")
+    if parent is None and plan.status not in SUBMITTED_STATES:
+        raise WorkflowError("The area team comments on submitted versions; this one has not been submitted.")
+    try:
+        plan.edition_def.section(section)
+    except KeyError:
+        raise WorkflowError("There is no such section in this plan.") from None
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError("Enter your comment.")
+    if len(text) > COMMENT_MAX:
+        raise WorkflowError(f"The comment must be {COMMENT_MAX:,} characters or fewer.")
+    if parent is not None:
+        if parent.plan_id != plan.pk or parent.section != section:
+            raise WorkflowError("That comment is not on this section.")
+        parent = parent.parent or parent  # one level of replies: an answer to a reply joins the thread
+    return SectionComment.objects.create(
+        plan=plan,
+        section=section,
+        parent=parent,
+        text=text,
+        author=user,
+        author_name=_name(user),
+        author_role=role,
+        created_at=now(),
+    )
+
+
+def submission_check_record(submission):
+    """Count the errors and warnings of a submitted version once (its content no longer changes)."""
+    existing = SubmissionCheck.objects.filter(submission=submission).first()
+    if existing is not None:
+        return existing
+    view = plan_view(submission.plan_id)
+    issues = check_plan(view)
+    check, _created = SubmissionCheck.objects.get_or_create(
+        submission=submission,
+        defaults={
+            "errors": len(errors(issues)),
+            "warnings": len(warnings(issues)),
+            "content_hash": view.content_hash,
+            "checked_at": now(),
+        },
+    )
+    return check
+
+
+def submission_checks_fill(plans):
+    """Count the checks of those plans' submitted versions that have never been counted. Runs the
+    checks once per version ever; the lists read the stored counts afterwards."""
+    missing = Submission.objects.filter(plan__in=plans, check_summary__isnull=True).only("pk", "plan_id")
+    return [submission_check_record(s) for s in missing]
