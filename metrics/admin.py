@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from metrics.models import ReferenceData
-from plans.content.task_summary import touch_all
+from plans.editing import touch_all
 from plans.models import Plan
 
 

@@ -7,6 +7,7 @@ P4P sums); import reads only the inputs. A problem names its path, for example
 
 from decimal import Decimal, InvalidOperation
 
+from bcf.core.imports import PlanImportError
 from bcf.core.money import ParseError, parse_money
 from metrics import calculations as calc
 from metrics.definitions import (
@@ -136,8 +137,6 @@ def export_part2(view):
 
 
 def _error(path, message):
-    from plans.content.plan_json import PlanImportError
-
     return PlanImportError(path, message)
 
 

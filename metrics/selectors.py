@@ -7,8 +7,10 @@ from functools import cached_property
 from django.db.models import Prefetch
 
 from metrics import calculations as calc
+from metrics.charts import part2_charts
 from metrics.definitions import MINIMUM_REDUCTION_PERCENT, P4P_METRIC_NAME, YEARS, AreaOfSpend, part2_edition
 from metrics.formatting import format_count, format_metric_value, format_money, format_percent
+from metrics.models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
 from metrics.reference import reference_for
 
 # --- the pay-for-performance metric ------------------------------------------------------------------
@@ -250,13 +252,6 @@ class BenefitView:
 # --- charts -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    svg: str  # a complete <svg> element, no external references
-    alt: str  # the text alternative
-
-
 # --- the whole of Part 2 ---------------------------------------------------------------------------
 
 
@@ -368,15 +363,11 @@ class Part2View:
 
     @cached_property
     def charts(self):
-        from metrics.charts import part2_charts
-
         return part2_charts(self)
 
 
 def build_part2_view(plan):
     """Part 2 of the plan as a view-model, even when nothing has been entered (pages show the blanks)."""
-    from metrics.models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
-
     definition = part2_edition(plan.edition)
     benefits = list(BenefitRow.objects.filter(plan=plan).select_related("scheme"))
     return Part2View(

@@ -74,7 +74,6 @@ from metrics.workbook_layout import (
 from metrics.workbook_layout import (
     M_COL as MC,
 )
-from plans.content.checks import check_plan
 
 MONEY = '"£"#,##0.00'
 COUNT = "#,##0"
@@ -935,13 +934,3 @@ def _cell_with_value(match, values):
 
 def workbook_for_view(plan, part2, issues):
     return _Writer(plan, part2, issues).write()
-
-
-def workbook_bytes(plan):
-    """The plan's Part 2 workbook as .xlsx bytes (exporter of `export_plan --format xlsx`)."""
-    from metrics.selectors import build_part2_view
-    from plans.content.selectors import plan_view
-
-    view = plan_view(plan)
-    part2 = view.part2 if view.part2 is not None else build_part2_view(view.plan)
-    return workbook_for_view(view.plan, part2, check_plan(view))

@@ -37,6 +37,7 @@ from metrics.definitions import (
     choice_for,
     part2_edition,
 )
+from metrics.models import Metric, P4PMetric
 from metrics.services import SECTIONS, Part2Data
 from metrics.workbook_layout import BENEFITS_COLUMNS as BC
 from metrics.workbook_layout import (
@@ -437,13 +438,9 @@ class _Reader:
         data.p4p = values
 
     def _has_p4p(self):
-        from metrics.models import P4PMetric
-
         return P4PMetric.objects.filter(plan=self.plan).exists()
 
     def read_metrics(self, ws, data):
-        from metrics.models import Metric
-
         existing = set(Metric.objects.filter(plan=self.plan).values_list("code", flat=True))
         labels = ("Baseline", *self.definition.target_labels)
         for position, block in enumerate(metric_blocks(self.definition), start=1):

@@ -6,6 +6,8 @@ names the section and the field it is about, so the check page links straight to
 
 from decimal import Decimal
 
+from django.utils.dateformat import format as format_date
+
 from bcf.core.issues import (
     CANNOT_START,
     COMPLETED,
@@ -19,8 +21,12 @@ from bcf.core.issues import (
     Issue,
 )
 from bcf.core.placeholders import find_placeholders
+from metrics.checks import part2_issues
+from plans import deadlines
 from plans import editions as ed
 from plans.editions import get_edition
+from schemes.milestones import dependency_problems
+from schemes.models import ANNEX1_FIELDS
 
 
 def anchor_for(key, part="text"):
@@ -67,8 +73,6 @@ def check_content(view, part2_found=None):
     for section in get_edition(view.plan.edition).sections:
         issues.extend(check_section(view, section))
     if part2_found is None:
-        from metrics.checks import part2_issues
-
         part2_found = part2_issues(view)
     issues.extend(found.issue for found in part2_found)
     return issues
@@ -114,11 +118,7 @@ READS_OTHER_ANSWERS = {"conditions.carers": ("conditions.social_care_amount",)}
 
 def check_deadline(plan):
     """A late submission is a warning (DOMAIN.md §6): flagged, still accepted."""
-    from django.utils.dateformat import format as format_date
-
-    from plans.workflow.services import now, round_deadline
-
-    deadline = round_deadline(plan.edition, plan.round)
+    deadline = deadlines.round_deadline(plan.edition, plan.round)
     if deadline is None:
         return []
     label = f"the {plan.get_round_display()} round ({format_date(deadline, 'j F Y, H:i')})"
@@ -126,7 +126,7 @@ def check_deadline(plan):
         if plan.date_submitted <= deadline:
             return []
         message = f"Late submission: the plan was submitted after the deadline for {label}"
-    elif now() > deadline:
+    elif deadlines.now() > deadline:
         message = f"Late submission: the deadline for {label} has passed, so the submission will be flagged late"
     else:
         return []
@@ -333,14 +333,10 @@ ANNEX1_LABELS = (
 
 
 def _annex1_fields():
-    from schemes.models import ANNEX1_FIELDS
-
     return ANNEX1_FIELDS
 
 
 def _check_milestones(view, section, add, placeholder_issues):
-    from schemes.milestones import dependency_problems
-
     slug = section.slug
     if not view.milestones:
         add(Issue(ERROR, f"{section.heading}: add the key milestones", slug, "add-milestone", MISSING))

@@ -22,7 +22,7 @@ from bcf.core.fields import (
 )
 from bcf.core.uploads import check_upload
 from plans import editions as ed
-from plans.models import Level, RiskRating
+from plans.models import Level, Provider, RiskRating
 
 
 def field_name(key, part):
@@ -458,8 +458,6 @@ class ProviderCommentaryForm(RowForm):
         ]
 
     def values(self):
-        from plans.models import Provider
-
         data = super().values()
         data["provider"], _ = Provider.objects.get_or_create(name=data.pop("provider_name"))
         return data

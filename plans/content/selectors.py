@@ -3,82 +3,22 @@
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.db.models import Prefetch
 
 from metrics.selectors import part2_view
+from plans.content.document import content_hash
 from plans.models import (
     Answer,
     ChangeRecord,
     Plan,
     PlanCCG,
     PlanningUnit,
-    PlanStatus,
     RelatedDocument,
     Risk,
-    Role,
-    RoleAssignment,
     Signature,
     SignatureKind,
 )
 from schemes.models import Milestone, Scheme
-
-VISIBLE_TO_NATIONAL = [PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.ASSURED]
-
-
-def roles_for_user(user):
-    """The user's role assignments, read once per user object (a request's `request.user`): a page
-    asks for them for its plan lookup, the user's roles on the plan and the menu."""
-    if not user.is_authenticated:
-        return []
-    cached = getattr(user, "_role_assignments", None)
-    if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user))
-        user._role_assignments = cached
-    return cached
-
-
-def plans_for_user(user):
-    """Every plan the user may read: their HWBs', their area teams', and (national) submitted ones."""
-    if not user.is_authenticated or not user.is_active:
-        return Plan.objects.none()
-    if user.is_superuser:
-        return Plan.objects.all()
-    roles = roles_for_user(user)
-    condition = Q(pk__in=[])
-    hwb_ids = {r.hwb_id for r in roles if r.role in (Role.EDITOR, Role.SIGNATORY, Role.CHAIR)}
-    if hwb_ids:
-        condition |= Q(hwb_id__in=hwb_ids)
-    area_ids = {r.area_team_id for r in roles if r.role == Role.REVIEWER}
-    if area_ids:
-        condition |= Q(hwb__area_team_id__in=area_ids)
-    if any(r.role == Role.NATIONAL for r in roles):
-        condition |= Q(status__in=VISIBLE_TO_NATIONAL)
-    return Plan.objects.filter(condition)
-
-
-def plan_for_user(user, plan_id, related=("hwb__local_authority", "hwb__area_team")):
-    """The plan if the user may read it, else 404. `related`: what to join (the task list needs only the HWB)."""
-    try:
-        return plans_for_user(user).select_related(*related).get(pk=plan_id)
-    except (Plan.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such plan") from None
-
-
-def user_roles_for_plan(user, plan):
-    if user.is_superuser:
-        return set(Role.values)
-    roles = set()
-    for r in roles_for_user(user):
-        on_this_hwb = r.role in (Role.EDITOR, Role.SIGNATORY, Role.CHAIR) and r.hwb_id == plan.hwb_id
-        in_this_area = r.role == Role.REVIEWER and r.area_team_id == plan.hwb.area_team_id
-        if on_this_hwb or in_this_area or r.role == Role.NATIONAL:
-            roles.add(r.role)
-    return roles
-
-
-def user_can_edit(user, plan):
-    return plan.is_editable and (Role.EDITOR in user_roles_for_plan(user, plan))
 
 
 def plan_with_everything(plan_id):
@@ -122,8 +62,6 @@ class PlanView:
 
     @cached_property
     def content_hash(self):
-        from plans.content.plan_json import content_hash
-
         return content_hash(self)
 
     @cached_property

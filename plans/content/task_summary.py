@@ -24,10 +24,25 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
 
-from plans.models import Plan
+from metrics.checks import SOCIAL_CARE_QUESTION, part2_issues
+from metrics.selectors import cached_part2_view
+from metrics.tasks import part2_tasks
+from plans import editions as ed
+from plans.content.checks import (
+    COMPLETED,
+    READS_OTHER_ANSWERS,
+    WARNING,
+    check_content,
+    check_deadline,
+    check_section,
+    section_status,
+    section_statuses,
+)
+from plans.content.selectors import PlanView, plan_view
+from plans.editing import after_write
+from plans.editions import get_edition
+from plans.models import Answer, Decline, Plan
 
 logger = logging.getLogger(__name__)
 
@@ -66,19 +81,8 @@ class TaskSummary:
     declined: bool  # someone has declined to sign a version of this plan: the workflow panel says who
 
 
-def touch(plan_id):
-    """Call inside the transaction of every write to the plan: a new revision, and once the
-    transaction commits, its summary stored ready for the next task list."""
-    Plan.objects.filter(pk=plan_id).update(revision=F("revision") + 1)
-    transaction.on_commit(lambda: _refresh_after_commit(plan_id))
-
-
-def touch_all(plans):
-    """`touch` for a queryset of plans (reference data changed under them); worked out lazily."""
-    plans.update(revision=F("revision") + 1)
-
-
-def _refresh_after_commit(plan_id):
+@after_write
+def refresh_after_commit(plan_id):
     try:
         plan = Plan.objects.only("revision", "task_summary").filter(pk=plan_id).first()
         if plan is not None and (plan.task_summary or {}).get("tag") != _tag(plan.revision):
@@ -91,13 +95,6 @@ def _refresh_after_commit(plan_id):
 def refresh(plan_id):
     """Work out the summary from the plan as it is now and store it, unless the plan has changed
     again meanwhile (the store is conditional on the revision it was worked out from)."""
-    from metrics.checks import part2_issues
-    from metrics.selectors import cached_part2_view
-    from metrics.tasks import part2_tasks
-    from plans.content.checks import check_content, section_statuses
-    from plans.content.selectors import plan_view
-    from plans.models import Decline
-
     view = plan_view(plan_id)
     part2 = cached_part2_view(view.plan)  # view.part2 is None for an empty Part 2; its tasks still show
     part2_found = part2_issues(view, part2)
@@ -128,9 +125,6 @@ def _counts(issues):
 
 def _totalled(edition, data):
     """`data` with the totals and the digest worked out from its statuses and counts."""
-    from plans import editions as ed
-    from plans.content.checks import COMPLETED
-
     countable = [s for s in edition.sections if s.kind != ed.SIGNOFF]
     data["completed"] = sum(1 for s in countable if data["statuses"][s.slug] == COMPLETED)
     data["total"] = len(countable)
@@ -143,8 +137,6 @@ def _totalled(edition, data):
 
 def _reads(question):
     """The answers a question's checks read: its own, its `required_when` question's and any other."""
-    from plans.content.checks import READS_OTHER_ANSWERS
-
     keys = {question.key, *READS_OTHER_ANSWERS.get(question.key, ())}
     if question.required_when is not None:
         keys.add(question.required_when.key)
@@ -155,10 +147,6 @@ def _reads(question):
 def _self_contained(edition_code, slug):
     """Whether one section can be checked on its own after a save of its answers: a plain question
     section (no tables) whose answers no other section's checks, nor Part 2's, read."""
-    from metrics.checks import SOCIAL_CARE_QUESTION
-    from plans import editions as ed
-    from plans.editions import get_edition
-
     edition = get_edition(edition_code)
     section = edition.section(slug)
     if section.kind != ed.QUESTIONS or section.tables:
@@ -175,10 +163,6 @@ def answers_saved(plan, slug):
     its revision already bumped): bring the stored summary up to the new revision by checking just
     that section, when the summary was current before the save and the section is self-contained.
     Otherwise nothing is done here and the whole summary is worked out after the commit."""
-    from plans.content.checks import check_section, section_status
-    from plans.content.selectors import PlanView
-    from plans.models import Answer
-
     data = plan.task_summary
     if not data or data.get("tag") != _tag(plan.revision - 1) or not _self_contained(plan.edition, slug):
         return False
@@ -198,8 +182,6 @@ def answers_saved(plan, slug):
 
 def task_summary(plan):
     """The plan's task list summary: the stored one when it is current, else worked out afresh."""
-    from plans.content.checks import WARNING, check_deadline
-
     data = plan.task_summary
     if not data or data.get("tag") != _tag(plan.revision):
         data = refresh(plan.pk)

@@ -15,28 +15,18 @@ from django.views.decorators.http import require_http_methods
 from bcf.core.issues import errors, warnings
 from bcf.core.markup import render_markup
 from plans import editions as ed
+from plans.access import plan_for_user, plans_for_user, user_roles_for_plan
 from plans.content import services
 from plans.content.checks import check_plan
 from plans.content.forms import DocumentForm, ProviderCommentaryForm, RiskForm, SectionAnswersForm, SummaryForm
-from plans.content.selectors import (
-    plan_for_user,
-    plan_history,
-    plan_view,
-    plans_for_user,
-    section_view,
-    user_roles_for_plan,
-)
+from plans.content.selectors import plan_history, plan_view, section_view
 from plans.content.task_summary import task_summary
+from plans.editing import LOCKED_MESSAGE, PlanNotEditable, StaleSection, refusal_message
 from plans.models import ProviderCommentary, RelatedDocument, Risk
 from schemes.forms import Annex1Form, MilestoneForm, SchemeForm
+from schemes.gantt import gantt
 from schemes.milestones import format_dependencies
 from schemes.models import ANNEX1_FIELDS, Milestone, Scheme
-
-STALE_MESSAGE = (
-    "Someone else saved this section after you opened it, so your changes have not been saved. "
-    "Your text is still below: copy anything you need, then open the section again to see their changes."
-)
-LOCKED_MESSAGE = "This plan is {status}, so it cannot be changed. An editor can reopen it to make changes."
 
 
 def _context(request, plan_id, **lookup):
@@ -177,10 +167,8 @@ def _questions_page(request, plan, section, can_edit):
                         revision=form.cleaned_data["revision"],
                         values=form.values(),
                     )
-                except services.StaleSection:
-                    form.add_error(None, STALE_MESSAGE)
-                except services.PlanNotEditable as exc:
-                    form.add_error(None, LOCKED_MESSAGE.format(status=str(exc).lower()))
+                except (StaleSection, PlanNotEditable) as exc:
+                    form.add_error(None, refusal_message(exc))
                 else:
                     messages.success(
                         request, f"{section.heading} saved" if changed else f"{section.heading}: nothing had changed"
@@ -251,10 +239,8 @@ def _summary_page(request, plan, section, can_edit):
                 services.summary_save(
                     plan=plan, user=request.user, revision=form.cleaned_data["revision"], values=form.values()
                 )
-            except services.StaleSection:
-                form.add_error(None, STALE_MESSAGE)
-            except services.PlanNotEditable as exc:
-                form.add_error(None, LOCKED_MESSAGE.format(status=str(exc).lower()))
+            except (StaleSection, PlanNotEditable) as exc:
+                form.add_error(None, refusal_message(exc))
             else:
                 messages.success(request, f"{section.heading} saved")
                 return redirect("plans:overview", plan.pk)
@@ -353,10 +339,8 @@ def row_edit(request, plan_id, table, row_id=None):
                     values=form.values(),
                     label=table_def.label,
                 )
-            except services.StaleSection:
-                form.add_error(None, STALE_MESSAGE)
-            except services.PlanNotEditable as exc:
-                form.add_error(None, LOCKED_MESSAGE.format(status=str(exc).lower()))
+            except (StaleSection, PlanNotEditable) as exc:
+                form.add_error(None, refusal_message(exc))
             else:
                 messages.success(request, f"The {table_def.noun} has been {'changed' if instance else 'added'}")
                 return redirect("plans:section", plan.pk, section.slug)
@@ -442,10 +426,8 @@ def annex1(request, plan_id, row_id):
                     values=form.values(),
                     label=lambda s: f"Scheme {s.ref} Annex 1",
                 )
-            except services.StaleSection:
-                form.add_error(None, STALE_MESSAGE)
-            except services.PlanNotEditable as exc:
-                form.add_error(None, LOCKED_MESSAGE.format(status=str(exc).lower()))
+            except (StaleSection, PlanNotEditable) as exc:
+                form.add_error(None, refusal_message(exc))
             else:
                 messages.success(request, f"Annex 1 for scheme {scheme.ref} saved")
                 return redirect("plans:section", plan.pk, section.slug)
@@ -480,53 +462,3 @@ def document_download(request, plan_id, row_id):
 
 
 # --- the milestone chart -------------------------------------------------------------------------
-
-
-def gantt(milestones):
-    """Bars for a Gantt-style chart (SVG in the page and the PDF): months across, milestones down."""
-    dated = [m for m in milestones if m.start or m.end]
-    if not dated:
-        return None
-    first = min((m.start or m.end) for m in dated)
-    last = max((m.end or m.start) for m in dated)
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    label_width, month_width, row_height, top = 260, 28, 22, 40
-    rows = []
-    for index, m in enumerate(milestones):
-        start, end = m.start or m.end, m.end or m.start
-        bar = None
-        if start:
-            offset = (start.year - first.year) * 12 + start.month - first.month
-            length = (end.year - start.year) * 12 + end.month - start.month + 1
-            bar = {"x": label_width + offset * month_width, "width": max(length, 1) * month_width - 2}
-        label = f"{m.number}. {m.task}"
-        rows.append(
-            {
-                "y": top + index * row_height,
-                "label": label[:42] + ("…" if len(label) > 42 else ""),
-                "full": label,
-                "bar": bar,
-                "period": m.period,
-            }
-        )
-    ticks = []
-    for i in range(months):
-        year, month = divmod(first.month - 1 + i, 12)
-        ticks.append(
-            {
-                "x": label_width + i * month_width,
-                "label": "JFMAMJJASOND"[month],
-                "year": first.year + year if month == 0 or i == 0 else None,
-            }
-        )
-    return {
-        "width": label_width + months * month_width + 10,
-        "height": top + len(milestones) * row_height + 10,
-        "rows": rows,
-        "ticks": ticks,
-        "label_width": label_width,
-        "month_width": month_width,
-        "top": top,
-        "first": first,
-        "last": last,
-    }

@@ -1,6 +1,6 @@
 """Edition 2014-09: the revised Better Care Fund planning template (September 2014)."""
 
-from plans.editions import (
+from plans.editions.base import (
     AMOUNT,
     BREAKDOWN,
     CARE_ACT_AMOUNT,

@@ -11,6 +11,9 @@ from plans.models.organisations import (
     RoleAssignment,
 )
 from plans.models.plan import (
+    SIGN_OFF_STATES,
+    SIGNED_STATES,
+    SUBMITTED_STATES,
     Answer,
     Level,
     Plan,
@@ -39,6 +42,9 @@ from plans.models.signoff import (
 _upload_to = upload_to
 
 __all__ = [
+    "SIGN_OFF_STATES",
+    "SIGNED_STATES",
+    "SUBMITTED_STATES",
     "CCG",
     "Answer",
     "AreaTeam",

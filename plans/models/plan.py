@@ -29,6 +29,12 @@ class PlanStatus(models.TextChoices):
     ASSURED = "ASSURED", "Assured"
 
 
+# Status groups, spelled once. Read-only awaiting signatures; sent to the area team; signed by the chair.
+SIGN_OFF_STATES = frozenset({PlanStatus.AWAITING_SIGN_OFF, PlanStatus.SIGNED_OFF})
+SUBMITTED_STATES = frozenset({PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.ASSURED})
+SIGNED_STATES = frozenset({PlanStatus.SIGNED_OFF}) | SUBMITTED_STATES
+
+
 class Plan(models.Model):
     hwb = models.ForeignKey(
         HealthAndWellbeingBoard,

@@ -18,6 +18,8 @@ from django.utils.safestring import mark_safe
 
 from bcf.core.money import format_money
 from plans import editions as ed
+from plans.content.document import plan_document
+from plans.content.selectors import plan_view
 from plans.editions import get_edition
 from plans.models import FileKind
 from schemes.models import ANNEX1_FIELDS
@@ -56,9 +58,6 @@ def version_document(plan):
         stored = submission.files.filter(kind=FileKind.JSON).first()
         if stored is not None:
             return json.loads(bytes(stored.content).decode("utf-8"))
-    from plans.content.plan_json import plan_document
-    from plans.content.selectors import plan_view
-
     return plan_document(plan_view(plan))
 
 

@@ -34,9 +34,10 @@ from bcf.core.markup import render_markup
 from bcf.core.money import format_money
 from metrics.definitions import Commissioner
 from plans import editions as ed
-from plans.content.plan_json import content_hash
+from plans.content.document import content_hash
 from plans.content.selectors import plan_view
 from plans.models import PlanStatus
+from schemes.gantt import gantt
 from schemes.models import ANNEX1_FIELDS
 
 logger = logging.getLogger("bcf.pdf")
@@ -401,8 +402,6 @@ def _risk_rows(view):
 
 def gantt_charts(milestones, rows_per_chart=GANTT_ROWS_PER_CHART):
     """The milestone chart of the pages, cut into charts short enough for a page, on one time axis."""
-    from plans.content.views import gantt
-
     chart = gantt(milestones)
     if chart is None:
         return []

@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from plans.content.selectors import plan_for_user, plan_view
+from plans.access import plan_for_user
+from plans.content.selectors import plan_view
 from plans.outputs.pdf import is_cached, plan_pdf
+from plans.outputs.workbook import CONTENT_TYPE, workbook_bytes, workbook_filename
 
 logger = logging.getLogger("bcf.pdf")
 
@@ -59,4 +61,15 @@ def part1_pdf(request, plan_id):
     response["Cache-Control"] = "private, no-cache"
     response["X-Content-Type-Options"] = "nosniff"
     response["ETag"] = f'"{pdf.key}"'
+    return response
+
+
+@login_required
+@require_GET
+def workbook(request, plan_id):
+    """The plan's Part 2 workbook, with live formulas, made afresh from the plan as it is now."""
+    plan = plan_for_user(request.user, plan_id)
+    response = HttpResponse(workbook_bytes(plan), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, workbook_filename(plan))
+    response["X-Content-Type-Options"] = "nosniff"
     return response

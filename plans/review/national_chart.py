@@ -1,17 +1,15 @@
 """The national dashboard's chart: plans by planned non-elective reduction, with the 3.5% line.
 
 Drawn with matplotlib and made page-ready (no inline CSS, ids prefixed, title and description) by the
-same helper as the Part 2 charts; imported only when the dashboard is drawn.
+same helper as the Part 2 charts; matplotlib is imported only when the dashboard is drawn.
 """
+
+from metrics.charts import BLUE, ORANGE, RC, load_matplotlib, svg_element
 
 
 def reductions_chart(figures, slug="reductions"):
     """An inline <svg> of the bands in `figures.bands`, and its text alternative."""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    from metrics.charts import BLUE, ORANGE, RC, _svg
-
+    matplotlib, Figure, _formatter = load_matplotlib()
     labels = [label for label, _count in figures.bands]
     counts = [count for _label, count in figures.bands]
     threshold_at = next(i for i, (label, _c) in enumerate(figures.bands) if label.startswith("3.5%")) - 0.5
@@ -33,4 +31,4 @@ def reductions_chart(figures, slug="reductions"):
             f"{figures.with_reduction} plans give a planned reduction; {figures.below_minimum} are below the "
             f"3.5% minimum. " + "; ".join(f"{label}: {count}" for label, count in figures.bands) + "."
         )
-        return {"svg": _svg(figure, slug, title, alt), "title": title, "alt": alt}
+        return {"svg": svg_element(figure, slug, title, alt), "title": title, "alt": alt}

@@ -16,8 +16,9 @@ from metrics import calculations as calc
 from metrics.definitions import MINIMUM_REDUCTION_PERCENT, YEARS, part2_edition
 from metrics.formatting import format_percent
 from metrics.models import FundingRow, ReferenceData
-from plans.content.selectors import VISIBLE_TO_NATIONAL, plans_for_user, roles_for_user
+from plans.access import plans_for_user, roles_for_user
 from plans.models import (
+    SUBMITTED_STATES,
     AssuranceOutcomeChoice,
     HealthAndWellbeingBoard,
     Plan,
@@ -215,8 +216,8 @@ def national_plans(user):
     submitted one is not counted twice."""
     return _with_figures(
         plans_for_user(user)
-        .filter(status__in=VISIBLE_TO_NATIONAL)
-        .exclude(next_versions__status__in=VISIBLE_TO_NATIONAL)
+        .filter(status__in=SUBMITTED_STATES)
+        .exclude(next_versions__status__in=SUBMITTED_STATES)
         .distinct()
     ).order_by("hwb__name", "round", "pk")
 
@@ -300,7 +301,7 @@ def national_figures(user, rows=None):
     """Every figure of the dashboard, summed over the newest submitted version of each plan."""
     rows = [plan_row(p) for p in national_plans(user)] if rows is None else rows
     _minimums(rows)
-    states = [s for s in PlanStatus if s.value in VISIBLE_TO_NATIONAL]
+    states = [s for s in PlanStatus if s.value in SUBMITTED_STATES]
     by_state = [(s.label, sum(1 for r in rows if r.plan.status == s)) for s in states]
     by_outcome = [
         (o.label, sum(1 for r in rows if r.outcome and r.outcome.outcome == o)) for o in AssuranceOutcomeChoice

@@ -4,16 +4,17 @@ submitted version. The outcome itself is recorded by plans.workflow.services.pla
 from django.db import transaction
 
 from bcf.core.issues import errors, warnings
+from plans.access import user_roles_for_plan
 from plans.content.checks import check_plan
-from plans.content.selectors import plan_view, user_roles_for_plan
-from plans.models import PlanStatus, Role, SectionComment, Submission, SubmissionCheck
-from plans.workflow.services import NotAllowed, WorkflowError, now
+from plans.content.selectors import plan_view
+from plans.deadlines import now
+from plans.models import SUBMITTED_STATES, Role, SectionComment, Submission, SubmissionCheck
+from plans.workflow.services import NotAllowed, WorkflowError
 
 COMMENT_MAX = 5000
 # Who may start a thread on a section, and who may answer one.
 STARTS_THREADS = (Role.REVIEWER,)
 REPLIES = (Role.REVIEWER, Role.EDITOR, Role.SIGNATORY, Role.CHAIR)
-SUBMITTED_STATES = (PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.ASSURED)
 
 
 def _name(user):

@@ -20,11 +20,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bcf.core.issues import errors, warnings
+from plans.access import plan_for_user, user_roles_for_plan
 from plans.content.checks import check_plan
-from plans.content.selectors import plan_for_user, plan_view, user_roles_for_plan
+from plans.content.selectors import plan_view
 from plans.models import PlanStatus, Role, SectionComment
 from plans.review import services as review
 from plans.review.forms import AreaFilterForm, CommentForm, OutcomeForm
+from plans.review.national_chart import reductions_chart
 from plans.review.selectors import (
     area_hwbs_without_plan,
     area_plans,
@@ -225,8 +227,6 @@ NATIONAL_COLUMNS = ["hwb", "area", "state", "outcome", "budget", "reduction", "v
 @require_GET
 def national(request):
     _require_national(request.user)
-    from plans.review.national_chart import reductions_chart
-
     figures = national_figures(request.user)
     sort = request.GET.get("sort", "hwb")[:20]
     rows = sort_rows(figures.rows, sort)

@@ -3,8 +3,9 @@ and the signatures with their validity."""
 
 from django import template
 
-from plans.content.selectors import plan_view, user_roles_for_plan
-from plans.models import ChangeRecord, Decline, PlanStatus, Role, Submission
+from plans.access import Action, allowed_actions, user_roles_for_plan
+from plans.content.selectors import plan_view
+from plans.models import SUBMITTED_STATES, ChangeRecord, Decline, PlanStatus, Role, Submission
 from plans.workflow import services as workflow
 
 register = template.Library()
@@ -32,13 +33,14 @@ def workflow_panel(context, plan):
         roles = user_roles_for_plan(user, plan)
     status = plan.status
     is_editor = Role.EDITOR in roles
+    allowed = allowed_actions(user, plan, roles)
     panel = {
         "status": status,
         "is_editor": is_editor,
-        "can_mark_ready": is_editor and status == PlanStatus.DRAFT,
-        "can_reopen": is_editor and status in (PlanStatus.AWAITING_SIGN_OFF, PlanStatus.SIGNED_OFF),
-        "can_submit": bool(roles & {Role.EDITOR, Role.CHAIR}) and status == PlanStatus.SIGNED_OFF,
-        "can_return": Role.REVIEWER in roles and status == PlanStatus.SUBMITTED,
+        "can_mark_ready": Action.MARK_READY in allowed,
+        "can_reopen": Action.REOPEN in allowed,
+        "can_submit": Action.SUBMIT in allowed,
+        "can_return": Action.RETURN in allowed,
         "blocks": [],
         "to_sign": [],
     }
@@ -47,13 +49,10 @@ def workflow_panel(context, plan):
         panel["blocks"] = view.signatures
         if status == PlanStatus.AWAITING_SIGN_OFF:
             organisations = workflow.organisations_for(user, plan)
-            signed = {b.key for b in view.signatures if b.signed}
-            panel["to_sign"] = [o for o in organisations if o.key not in signed]
-            others = [b.on_behalf_of for b in view.signatures if b.kind != "hwb" and not b.signed]
-            if others and any(o.key == "hwb" for o in panel["to_sign"]):
+            panel["to_sign"], waiting = workflow.still_to_sign(view, organisations)
+            if waiting:
                 # The chair signs last: until the others have signed there is nothing for them to do.
-                panel["chair_waiting"] = others
-                panel["to_sign"] = [o for o in panel["to_sign"] if o.key != "hwb"]
+                panel["chair_waiting"] = waiting
             panel["can_decline"] = bool(organisations)
             panel["invalid"] = [b for b in view.signatures if b.invalid]
         elif status == PlanStatus.SIGNED_OFF:
@@ -72,7 +71,7 @@ def workflow_panel(context, plan):
             )
             if ready_since is None or last_decline.at >= ready_since:
                 panel["last_decline"] = last_decline
-    if status in (PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.ASSURED):
+    if status in SUBMITTED_STATES:
         panel["submission"] = Submission.objects.filter(plan=plan).first()
         next_version = plan.next_versions.order_by("pk").first()
         panel["next_version"] = next_version

@@ -2,10 +2,10 @@
 
 from django import template
 
-from plans.content.selectors import user_roles_for_plan
-from plans.models import Role
+from plans.access import user_roles_for_plan
+from plans.models import SUBMITTED_STATES, Role
 from plans.review.selectors import section_comments
-from plans.review.services import REPLIES, STARTS_THREADS, SUBMITTED_STATES
+from plans.review.services import REPLIES, STARTS_THREADS
 
 register = template.Library()
 

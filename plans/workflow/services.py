@@ -20,26 +20,30 @@ after commit send the emails.
 """
 
 import copy
-import datetime
 import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from importlib import import_module
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from bcf.core.imports import PlanImportError
 from bcf.core.issues import errors
-from plans.content import task_summary
+from plans import deadlines
+from plans.access import Action, NotAllowed, Refused, require, require_state
 from plans.content.checks import check_plan
-from plans.content.selectors import plan_view, user_roles_for_plan
+from plans.content.document import plan_document
+from plans.content.plan_json import import_plan
+from plans.content.selectors import plan_view
 from plans.content.services import record
-from plans.editions import get_edition
+from plans.editing import touch
+from plans.editions import EDITION_CHOICES, get_edition
 from plans.models import (
+    SUBMITTED_STATES,
+    AssuranceOutcome,
     Decline,
     FileKind,
     Plan,
@@ -52,11 +56,11 @@ from plans.models import (
     Submission,
     SubmissionFile,
 )
+from plans.outputs.exporters import exporter_for
 from plans.workflow import notifications
 
 log = logging.getLogger(__name__)
 
-LONDON = ZoneInfo("Europe/London")
 WORKFLOW = "workflow"  # ChangeRecord.section of every transition
 ROUND_ORDER = ("first-draft", "final", "revised")
 CHAIR_POSITION = "Chair of Health and Wellbeing Board"
@@ -67,32 +71,11 @@ FILE_TYPES = {
 }
 
 
-def now():
-    """Server time; every signature and submission is stamped with it, never with a typed date."""
-    return timezone.now()
-
-
-def round_deadline(edition, round_code):
-    """The round's deadline as an aware datetime (the editions give it in Europe/London), or None."""
-    for code, _label, deadline in get_edition(edition).rounds:
-        if code == round_code:
-            return datetime.datetime.fromisoformat(deadline).replace(tzinfo=LONDON)
-    return None
-
-
 # --- refusals ----------------------------------------------------------------------------------------
 
 
-class WorkflowError(Exception):
-    """A transition that cannot happen; the message is written for the person who tried."""
-
-
-class WrongState(WorkflowError):
-    pass
-
-
-class NotAllowed(WorkflowError):
-    pass
+# The refusal family is plans.access.Refused; a workflow refusal is one of them.
+WorkflowError = Refused
 
 
 class PlanHasErrors(WorkflowError):
@@ -127,18 +110,8 @@ def _lock(plan):
     """The plan row, locked until the transaction ends: concurrent transitions and saves queue here.
     Every caller goes on to change the plan, so its task list summary is renewed (task_summary.touch)."""
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
-    task_summary.touch(locked.pk)
+    touch(locked.pk)
     return locked
-
-
-def _require_state(plan, *states, action):
-    if plan.status not in states:
-        raise WrongState(f"The plan is {plan.get_status_display().lower()}, so it cannot be {action}.")
-
-
-def _require_role(user, plan, *roles, action):
-    if not user_roles_for_plan(user, plan) & set(roles):
-        raise NotAllowed(f"You cannot {action}.")
 
 
 def _name(user):
@@ -205,9 +178,24 @@ def _others(view):
     return [b for b in view.signatures if b.kind != SignatureKind.HWB]
 
 
+def still_to_sign(view, organisations):
+    """What the user can sign now, of their `organisations`, and who the chair still waits for.
+
+    The chair signs last: the chair's block is offered only once every other block is signed, or
+    will be signed by the same person at the same time. Returns (blocks to offer, names the chair
+    waits for; empty unless the user is the chair)."""
+    blocks = {b.key: b for b in view.signatures}
+    to_sign = [o for o in organisations if not blocks[o.key].signed]
+    mine = {o.key for o in to_sign}
+    waiting = [b.on_behalf_of for b in _others(view) if not b.signed and b.key not in mine]
+    if waiting:
+        to_sign = [o for o in to_sign if o.key != "hwb"]
+    return to_sign, waiting if "hwb" in mine else []
+
+
 def _void_all(plan, user, why):
     """Void every signature of the plan, recording each voiding; return the signatures voided."""
-    at = now()
+    at = deadlines.now()
     voided = list(Signature.objects.filter(plan=plan, voided_at__isnull=True).select_related("user"))
     for signature in voided:
         signature.voided_at, signature.voided_by, signature.void_reason = at, user, why[:300]
@@ -231,8 +219,7 @@ def _void_all(plan, user, why):
 def plan_mark_ready(*, plan, user):
     """DRAFT → AWAITING_SIGN_OFF. Refused while the check page lists errors (PlanHasErrors has them)."""
     plan = _lock(plan)
-    _require_state(plan, PlanStatus.DRAFT, action="marked ready for sign-off")
-    _require_role(user, plan, Role.EDITOR, action="mark this plan ready for sign-off")
+    require(user, Action.MARK_READY, plan)
     problems = errors(check_plan(plan_view(plan)))
     if problems:
         raise PlanHasErrors(problems)
@@ -247,7 +234,7 @@ def plan_sign(*, plan, user, organisations):
     the chair's signature makes the plan SIGNED_OFF. Name and position come from the account and the
     role, the time from the server, and the signature holds the hash of the content signed."""
     plan = _lock(plan)
-    _require_state(plan, PlanStatus.AWAITING_SIGN_OFF, action="signed")
+    require_state(Action.SIGN, plan)
     allowed = {o.key: o for o in organisations_for(user, plan)}
     keys = list(dict.fromkeys(organisations))
     if not allowed or not keys or any(k not in allowed for k in keys):
@@ -257,7 +244,7 @@ def plan_sign(*, plan, user, organisations):
     for key in keys:
         if blocks[key].signed:
             raise AlreadySigned(f"{allowed[key].name} has already signed: {blocks[key].by} signed on its behalf.")
-    name, at, content_hash = _name(user), now(), view.content_hash
+    name, at, content_hash = _name(user), deadlines.now(), view.content_hash
     signed_now = set()
     for key in sorted(keys, key=lambda k: k == "hwb"):  # the chair's block after the user's others
         if key == "hwb":
@@ -311,7 +298,7 @@ def plan_sign(*, plan, user, organisations):
 def plan_decline(*, plan, user, reason):
     """A signatory (or the chair) declines to sign: back to DRAFT, every signature voided."""
     plan = _lock(plan)
-    _require_state(plan, PlanStatus.AWAITING_SIGN_OFF, action="declined")
+    require_state(Action.DECLINE, plan)
     organisations = organisations_for(user, plan)
     if not organisations:
         raise NotAllowed("Only the plan's signatories and the chair can decline to sign it.")
@@ -319,7 +306,9 @@ def plan_decline(*, plan, user, reason):
     if not reason:
         raise WorkflowError("Enter the reason you are declining to sign the plan.")
     on_behalf_of = "; ".join(o.name for o in organisations)
-    Decline.objects.create(plan=plan, user=user, name=_name(user), on_behalf_of=on_behalf_of, reason=reason, at=now())
+    Decline.objects.create(
+        plan=plan, user=user, name=_name(user), on_behalf_of=on_behalf_of, reason=reason, at=deadlines.now()
+    )
     voided = _void_all(plan, user, f"Declined by {_name(user)}")
     record(plan=plan, user=user, section=WORKFLOW, field=f"Declined on behalf of {on_behalf_of}", old="", new=reason)
     _set_status(plan, user, PlanStatus.DRAFT)
@@ -331,8 +320,7 @@ def plan_decline(*, plan, user, reason):
 def plan_reopen(*, plan, user, reason=""):
     """An editor takes the plan back to DRAFT to change it; every signature is voided and recorded."""
     plan = _lock(plan)
-    _require_state(plan, PlanStatus.AWAITING_SIGN_OFF, PlanStatus.SIGNED_OFF, action="reopened")
-    _require_role(user, plan, Role.EDITOR, action="reopen this plan")
+    require(user, Action.REOPEN, plan)
     reason = (reason or "").strip()
     why = f"Plan reopened by {_name(user)}" + (f": {reason}" if reason else "")
     voided = _void_all(plan, user, why)
@@ -346,8 +334,7 @@ def plan_submit(*, plan, user):
     """SIGNED_OFF → SUBMITTED: store the version (JSON, and the PDF and workbook where their renderers
     exist) with each file's SHA-256, the round, the time, the user and the late flag."""
     plan = _lock(plan)
-    _require_state(plan, PlanStatus.SIGNED_OFF, action="submitted")
-    _require_role(user, plan, Role.EDITOR, Role.CHAIR, action="submit this plan")
+    require(user, Action.SUBMIT, plan)
     view = plan_view(plan)
     problems = errors(check_plan(view))
     if problems:
@@ -359,8 +346,8 @@ def plan_submit(*, plan, user):
             + "; ".join(not_holding)
             + ". An editor must reopen the plan so it can be signed again."
         )
-    at = now()
-    deadline = round_deadline(plan.edition, plan.round)
+    at = deadlines.now()
+    deadline = deadlines.round_deadline(plan.edition, plan.round)
     plan.status, plan.date_submitted = PlanStatus.SUBMITTED, at
     plan.save(update_fields=["status", "date_submitted", "updated_at"])
     record(plan=plan, user=user, section=WORKFLOW, field="Status", old="Signed off", new="Submitted")
@@ -388,22 +375,6 @@ def plan_submit(*, plan, user):
     )
     _after_commit(notifications.submitted, plan=plan, submission=submission)
     return submission
-
-
-def exporter_for(kind):
-    """The renderer of a file kind, or None while its module has not been written yet."""
-    from plans.management.commands.export_plan import EXPORTERS
-
-    module_name, _, function = EXPORTERS[kind].partition(":")
-    try:
-        module = import_module(module_name)
-    except ModuleNotFoundError as exc:
-        # Only the renderer's own module (or its package) being absent means "not built yet"; a
-        # renderer that exists but cannot import what it needs is a fault and must surface.
-        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
-            return None
-        raise
-    return getattr(module, function, None)
 
 
 def _store_files(submission, plan, at, kinds=tuple(FILE_TYPES)):
@@ -444,7 +415,7 @@ def submission_add_missing_files(*, submission):
         return []
     if plan_view(plan).content_hash != submission.content_hash:
         raise WorkflowError(f"Version {submission.version}'s content has changed since it was submitted.")
-    stored = _store_files(submission, plan, now(), kinds=missing)
+    stored = _store_files(submission, plan, deadlines.now(), kinds=missing)
     for f in stored:
         record(
             plan=plan,
@@ -461,8 +432,7 @@ def submission_add_missing_files(*, submission):
 def plan_return(*, plan, user, reasons):
     """SUBMITTED → RETURNED: an area team reviewer sends the plan back for resubmission."""
     plan = _lock(plan)
-    _require_state(plan, PlanStatus.SUBMITTED, action="returned")
-    _require_role(user, plan, Role.REVIEWER, action="return this plan")
+    require(user, Action.RETURN, plan)
     reasons = (reasons or "").strip()
     if not reasons:
         raise WorkflowError("Enter the reasons the plan is being returned.")
@@ -479,11 +449,8 @@ ASSURANCE_OUTCOMES = ("Approved", "Approved with support", "Approved subject to 
 def plan_assure(*, plan, user, outcome, comment="", conditions=""):
     """SUBMITTED → ASSURED with the area team's outcome, kept as an AssuranceOutcome (conditions
     are required when the plan is approved subject to conditions)."""
-    from plans.models import AssuranceOutcome
-
     plan = _lock(plan)
-    _require_state(plan, PlanStatus.SUBMITTED, action="assured")
-    _require_role(user, plan, Role.REVIEWER, action="record the assurance outcome")
+    require(user, Action.ASSURE, plan)
     if outcome not in ASSURANCE_OUTCOMES:
         raise WorkflowError("Choose the assurance outcome.")
     comment, conditions = (comment or "").strip(), (conditions or "").strip()
@@ -496,7 +463,7 @@ def plan_assure(*, plan, user, outcome, comment="", conditions=""):
         comment=comment,
         recorded_by=user,
         recorded_by_name=_name(user),
-        recorded_at=now(),
+        recorded_at=deadlines.now(),
     )
     details = "; ".join(p for p in (f"Conditions: {conditions}" if conditions else "", comment) if p)
     record(
@@ -523,10 +490,8 @@ class Target:
 def resubmission_targets(plan):
     """Where a new version of this plan can go: the same round again once it was returned; any later
     round (on its own edition, never an older one) once it was submitted."""
-    if plan.status not in (PlanStatus.RETURNED, PlanStatus.SUBMITTED, PlanStatus.ASSURED):
+    if plan.status not in SUBMITTED_STATES:
         return []
-    from plans.editions import EDITION_CHOICES
-
     edition_names = dict(EDITION_CHOICES)
     current = ROUND_ORDER.index(plan.round)
     targets = []
@@ -571,8 +536,6 @@ DROPPABLE = re.compile(r"^part2\.(?P<table>[a-z0-9_]+)\[(?P<index>\d+)\]")
 
 def _import_carrying_over(doc, user):
     """Import the document; a Part 2 row the new edition refuses (its metrics differ) is left behind."""
-    from plans.content.plan_json import PlanImportError, import_plan
-
     dropped = []
     for _attempt in range(200):
         try:
@@ -629,11 +592,8 @@ def _copy_files(old_view, new_plan):
 def resubmission_start(*, plan, user, edition=None, round=None):
     """A new version of the plan in DRAFT, copied from this one (moved to `edition`/`round` when
     given: answers carried over by key). The previous version stays exactly as it was."""
-    from plans.content.plan_json import plan_document
-
     plan = _lock(plan)
-    _require_state(plan, PlanStatus.RETURNED, PlanStatus.SUBMITTED, PlanStatus.ASSURED, action="resubmitted")
-    _require_role(user, plan, Role.EDITOR, action="start a resubmission")
+    require(user, Action.RESUBMIT, plan)
     existing = plan.next_versions.order_by("pk").first()
     if existing is not None:
         raise ResubmissionExists(existing)

@@ -3,6 +3,7 @@
 services decide what is allowed, and no view ever sets a plan's status."""
 
 import logging
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,9 +15,19 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from bcf.core.issues import errors, warnings
+from plans.access import (
+    RULES,
+    Action,
+    NotAllowed,
+    Refused,
+    plan_for_user,
+    plans_for_user,
+    require_state,
+    user_roles_for_plan,
+)
 from plans.content.checks import check_plan
-from plans.content.selectors import plan_for_user, plan_view, plans_for_user, user_roles_for_plan
-from plans.models import FileKind, PlanStatus, Role, RoleAssignment, Submission, SubmissionFile
+from plans.content.selectors import plan_view
+from plans.models import FileKind, Role, RoleAssignment, Submission, SubmissionFile
 from plans.outputs.compare import compare_documents, version_document
 from plans.workflow import services as workflow
 from plans.workflow.forms import CompareForm, DeclineForm, ReopenForm, ResubmitForm, ReturnForm, SignForm
@@ -28,9 +39,32 @@ def _overview(plan):
     return redirect("plans:overview", plan.pk)
 
 
-def _wrong_state(request, plan, exc):
-    messages.error(request, str(exc))
-    return _overview(plan)
+def transition_view(action):
+    """A page that takes one workflow action. The plan is found through the user's scope (another
+    HWB's plan is a 404); the action's roles and starting states come from plans.access (a user
+    without the role gets 403, a plan in another state a message on its overview); a refusal the
+    service raises later is answered the same way."""
+
+    def decorate(view):
+        @login_required
+        @require_http_methods(["GET", "POST"])
+        @wraps(view)
+        def wrapper(request, plan_id):
+            plan = plan_for_user(request.user, plan_id)
+            if not user_roles_for_plan(request.user, plan) & RULES[action].roles:
+                raise PermissionDenied
+            try:
+                require_state(action, plan)
+                return view(request, plan)
+            except NotAllowed:
+                raise PermissionDenied from None
+            except Refused as exc:
+                messages.error(request, str(exc))
+                return _overview(plan)
+
+        return wrapper
+
+    return decorate
 
 
 def _issue_links(plan, issues):
@@ -55,15 +89,8 @@ def _unassigned(plan, view):
     return [b for b in view.signatures if b.key not in held]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def mark_ready(request, plan_id):
-    plan = plan_for_user(request.user, plan_id)
-    if Role.EDITOR not in user_roles_for_plan(request.user, plan):
-        raise PermissionDenied
-    if plan.status != PlanStatus.DRAFT:
-        messages.error(request, f"The plan is already {plan.get_status_display().lower()}.")
-        return _overview(plan)
+@transition_view(Action.MARK_READY)
+def mark_ready(request, plan):
     view = plan_view(plan)
     issues = check_plan(view)
     problems = errors(issues)
@@ -72,10 +99,6 @@ def mark_ready(request, plan_id):
             workflow.plan_mark_ready(plan=plan, user=request.user)
         except workflow.PlanHasErrors as exc:
             problems = exc.issues
-        except workflow.NotAllowed:
-            raise PermissionDenied from None
-        except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
         else:
             messages.success(request, "The plan is ready for sign-off. Each signatory has been emailed a link to sign.")
             return _overview(plan)
@@ -93,34 +116,21 @@ def mark_ready(request, plan_id):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def sign(request, plan_id):
-    plan = plan_for_user(request.user, plan_id)
+@transition_view(Action.SIGN)
+def sign(request, plan):
     organisations = workflow.organisations_for(request.user, plan)
     if not organisations:
         raise PermissionDenied
-    if plan.status != PlanStatus.AWAITING_SIGN_OFF:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so it cannot be signed now.")
-        return _overview(plan)
     view = plan_view(plan)
     blocks = {b.key: b for b in view.signatures}
-    to_sign = [o for o in organisations if not blocks[o.key].signed]
-    mine = {o.key for o in to_sign}
-    chair_waiting = [b.on_behalf_of for b in view.signatures if b.kind != "hwb" and not b.signed and b.key not in mine]
-    if chair_waiting:
-        to_sign = [o for o in to_sign if o.key != "hwb"]  # the chair signs last
+    to_sign, chair_waiting = workflow.still_to_sign(view, organisations)
     form = SignForm(request.POST if request.method == "POST" else None, organisations=to_sign)
     if request.method == "POST" and to_sign and form.is_valid():
         chosen = form.cleaned_data["organisations"]
         try:
             workflow.plan_sign(plan=plan, user=request.user, organisations=chosen)
-        except workflow.NotAllowed:
-            raise PermissionDenied from None
         except (workflow.AlreadySigned, workflow.ChairSignsLast, workflow.SignaturesInvalid) as exc:
             form.add_error(None, str(exc))
-        except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
         else:
             names = "; ".join(o.name for o in to_sign if o.key in chosen)
             messages.success(request, f"You have signed the plan on behalf of {names}")
@@ -134,7 +144,7 @@ def sign(request, plan_id):
             "form": form,
             "to_sign": to_sign,
             "signed_by_me": [blocks[o.key] for o in organisations if blocks[o.key].signed],
-            "chair_waiting": chair_waiting if "hwb" in mine else [],
+            "chair_waiting": chair_waiting,
             "warnings": _issue_links(plan, warnings(check_plan(view))),
             "signer_name": request.user.get_full_name() or request.user.email,
             "positions": {o.key: o.position for o in organisations},
@@ -143,24 +153,14 @@ def sign(request, plan_id):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def decline(request, plan_id):
-    plan = plan_for_user(request.user, plan_id)
+@transition_view(Action.DECLINE)
+def decline(request, plan):
     organisations = workflow.organisations_for(request.user, plan)
     if not organisations:
         raise PermissionDenied
-    if plan.status != PlanStatus.AWAITING_SIGN_OFF:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so it cannot be declined now.")
-        return _overview(plan)
     form = DeclineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            workflow.plan_decline(plan=plan, user=request.user, reason=form.cleaned_data["reason"])
-        except workflow.NotAllowed:
-            raise PermissionDenied from None
-        except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
+        workflow.plan_decline(plan=plan, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(
             request, "You have declined to sign. The plan is back in draft and the editors have your reason."
         )
@@ -173,23 +173,11 @@ def decline(request, plan_id):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def reopen(request, plan_id):
-    plan = plan_for_user(request.user, plan_id)
-    if Role.EDITOR not in user_roles_for_plan(request.user, plan):
-        raise PermissionDenied
-    if plan.status not in (PlanStatus.AWAITING_SIGN_OFF, PlanStatus.SIGNED_OFF):
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so it cannot be reopened.")
-        return _overview(plan)
+@transition_view(Action.REOPEN)
+def reopen(request, plan):
     form = ReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            workflow.plan_reopen(plan=plan, user=request.user, reason=form.cleaned_data["reason"])
-        except workflow.NotAllowed:
-            raise PermissionDenied from None
-        except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
+        workflow.plan_reopen(plan=plan, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, "The plan is back in draft. Every signature has been voided.")
         return _overview(plan)
     signed = [b for b in plan_view(plan).signatures if b.signed]
@@ -201,25 +189,14 @@ def reopen(request, plan_id):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def submit(request, plan_id):
-    plan = plan_for_user(request.user, plan_id)
-    if not user_roles_for_plan(request.user, plan) & {Role.EDITOR, Role.CHAIR}:
-        raise PermissionDenied
-    if plan.status != PlanStatus.SIGNED_OFF:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so it cannot be submitted.")
-        return _overview(plan)
+@transition_view(Action.SUBMIT)
+def submit(request, plan):
     error = None
     if request.method == "POST":
         try:
             workflow.plan_submit(plan=plan, user=request.user)
-        except workflow.NotAllowed:
-            raise PermissionDenied from None
         except (workflow.PlanHasErrors, workflow.SignaturesInvalid) as exc:
             error = str(exc)
-        except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
         else:
             return redirect("workflow:submitted", plan.pk)
     view = plan_view(plan)
@@ -256,23 +233,11 @@ def _files(submission):
     return SubmissionFile.objects.filter(submission=submission).defer("content").order_by("kind")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def return_plan(request, plan_id):
-    plan = plan_for_user(request.user, plan_id)
-    if Role.REVIEWER not in user_roles_for_plan(request.user, plan):
-        raise PermissionDenied
-    if plan.status != PlanStatus.SUBMITTED:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so it cannot be returned.")
-        return _overview(plan)
+@transition_view(Action.RETURN)
+def return_plan(request, plan):
     form = ReturnForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            workflow.plan_return(plan=plan, user=request.user, reasons=form.cleaned_data["reasons"])
-        except workflow.NotAllowed:
-            raise PermissionDenied from None
-        except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
+        workflow.plan_return(plan=plan, user=request.user, reasons=form.cleaned_data["reasons"])
         messages.success(request, "The plan has been returned. Its editors have been emailed your reasons.")
         return _overview(plan)
     return render(
@@ -280,12 +245,8 @@ def return_plan(request, plan_id):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def resubmit(request, plan_id):
-    plan = plan_for_user(request.user, plan_id)
-    if Role.EDITOR not in user_roles_for_plan(request.user, plan):
-        raise PermissionDenied
+@transition_view(Action.RESUBMIT)
+def resubmit(request, plan):
     existing = plan.next_versions.order_by("pk").first()
     if existing is not None:
         messages.error(
@@ -293,9 +254,6 @@ def resubmit(request, plan_id):
         )
         return _overview(existing)
     targets = workflow.resubmission_targets(plan)
-    if not targets:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so no resubmission can start.")
-        return _overview(plan)
     form = ResubmitForm(request.POST if request.method == "POST" else None, targets=targets)
     if request.method == "POST" and form.is_valid():
         target = form.chosen()
@@ -306,10 +264,6 @@ def resubmit(request, plan_id):
         except workflow.ResubmissionExists as exc:
             messages.error(request, str(exc))
             return _overview(exc.plan)
-        except workflow.NotAllowed:
-            raise PermissionDenied from None
-        except workflow.WorkflowError as exc:
-            return _wrong_state(request, plan, exc)
         messages.success(
             request,
             f"Version {new_plan.version} has been created in draft from version {plan.version}. "

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from plans.content.plan_json import HEADING_ONLY_KEYS
+from plans.content.document import HEADING_ONLY_KEYS
 from plans.editions import get_edition
 from tests.conftest import ROOT
 

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from bcf.core.money import ParseError, parse_money
 from metrics.models import ReferenceData
-from plans.content.task_summary import touch_all
+from plans.editing import touch_all
 from plans.editions import EDITION_CHOICES
 from plans.models import HealthAndWellbeingBoard, LocalAuthority, Plan
 

@@ -7,7 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from plans.content.plan_json import PlanImportError, content_hash, import_plan, plan_document, validate_document
+from bcf.core.imports import PlanImportError
+from plans.content.document import content_hash, plan_document
+from plans.content.plan_json import import_plan, validate_document
 from plans.content.selectors import plan_view
 from plans.models import Answer, HealthAndWellbeingBoard, Plan, PlanStatus, Risk
 from schemes.models import Milestone, Scheme

@@ -16,6 +16,7 @@ from django.urls import reverse
 from bcf.core.issues import COMPLETED, IN_PROGRESS, NOT_STARTED
 from metrics.admin import ReferenceDataAdmin
 from metrics.models import ReferenceData
+from plans import deadlines
 from plans.content import checks, selectors, task_summary
 from plans.content.services import answers_save, section_revision
 from plans.models import Plan, PlanStatus
@@ -129,10 +130,10 @@ class TestStoredSummary:
     def test_the_deadline_warning_is_counted_when_read_not_stored(self, monkeypatch):
         plan = PlanFactory()
         deadline = workflow.round_deadline(plan.edition, plan.round)
-        monkeypatch.setattr(workflow, "now", lambda: deadline - datetime.timedelta(days=1))
+        monkeypatch.setattr(deadlines, "now", lambda: deadline - datetime.timedelta(days=1))
         before = task_summary.task_summary(plan)
         plan.refresh_from_db()
-        monkeypatch.setattr(workflow, "now", lambda: deadline + datetime.timedelta(minutes=1))
+        monkeypatch.setattr(deadlines, "now", lambda: deadline + datetime.timedelta(minutes=1))
         refuse_checking(monkeypatch)
         after = task_summary.task_summary(plan)
         assert after.warnings == before.warnings + 1 and after.errors == before.errors

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from plans.content.plan_json import plan_document
+from plans.content.document import plan_document
 from plans.content.selectors import plan_view
 from plans.content.services import answers_save, row_delete, row_save, section_revision, summary_save
 from plans.models import Answer, ChangeRecord, Plan, PlanStatus, RelatedDocument, Risk, Submission

@@ -17,8 +17,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 
 from bcf.core.issues import WARNING
+from plans import deadlines
 from plans.content.checks import check_plan
-from plans.content.plan_json import plan_document
+from plans.content.document import plan_document
 from plans.content.selectors import plan_view
 from plans.content.services import PlanNotEditable, answers_save, section_revision
 from plans.models import (
@@ -454,15 +455,15 @@ class TestSubmission:
         ],
     )
     def test_the_deadline_is_in_london_time(self, signed_off, monkeypatch, submitted_at, late):
-        monkeypatch.setattr(workflow, "now", lambda: submitted_at)
+        monkeypatch.setattr(deadlines, "now", lambda: submitted_at)
         submission = workflow.plan_submit(plan=signed_off, user=person(NOTTS_EDITOR))
         assert submission.is_late is late
         assert submission.submitted_at == submitted_at
 
     def test_before_the_deadline_the_check_page_does_not_warn_and_after_it_does(self, notts, monkeypatch):
-        monkeypatch.setattr(workflow, "now", lambda: datetime(2014, 3, 1, tzinfo=UTC))
+        monkeypatch.setattr(deadlines, "now", lambda: datetime(2014, 3, 1, tzinfo=UTC))
         assert not [i for i in check_plan(plan_view(notts)) if "Late submission" in i.message]
-        monkeypatch.setattr(workflow, "now", lambda: datetime(2014, 4, 5, tzinfo=UTC))
+        monkeypatch.setattr(deadlines, "now", lambda: datetime(2014, 4, 5, tzinfo=UTC))
         warnings = [i for i in check_plan(plan_view(notts)) if "Late submission" in i.message]
         assert warnings and warnings[0].level == WARNING
 
@@ -482,7 +483,7 @@ class TestSubmission:
     def test_a_renderer_not_built_yet_does_not_block_submission_and_is_added_when_it_lands(
         self, signed_off, monkeypatch
     ):
-        from plans.management.commands import export_plan
+        from plans.outputs import exporters as export_plan
 
         registry = dict(export_plan.EXPORTERS)
         registry["pdf"] = "plans.outputs.not_written_yet:plan_pdf_bytes"
@@ -508,7 +509,7 @@ class TestSubmission:
         assert set(submission.files.values_list("kind", flat=True)) == {"json", "pdf", "xlsx"}
 
     def test_a_version_whose_content_changed_behind_its_back_gets_no_late_file(self, signed_off, monkeypatch):
-        from plans.management.commands import export_plan
+        from plans.outputs import exporters as export_plan
 
         registry = {**export_plan.EXPORTERS, "pdf": "plans.outputs.not_written_yet:plan_pdf_bytes"}
         monkeypatch.setattr(export_plan, "EXPORTERS", registry)

@@ -1,4 +1,9 @@
+"""Template context for every page: the service name and the menu items the user's roles give."""
+
 from django.conf import settings
+
+from plans.access import roles_for_user
+from plans.models import Role
 
 
 def service(request):
@@ -6,9 +11,7 @@ def service(request):
     context = {"service_name": settings.SERVICE_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from plans.content.selectors import roles_for_user
-
         roles = {r.role for r in roles_for_user(user)}
-        context["nav_review"] = "reviewer" in roles or user.is_superuser
-        context["nav_national"] = "national" in roles or user.is_superuser
+        context["nav_review"] = Role.REVIEWER in roles or user.is_superuser
+        context["nav_national"] = Role.NATIONAL in roles or user.is_superuser
     return context
