@@ -85,7 +85,10 @@ def cycles(graph, modules):
     return found
 
 
-def main(root=Path(__file__).resolve().parent.parent):
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(root=ROOT):
     modules = project_modules(root)
     found = cycles(import_graph(modules), modules)
     for component in found:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from bcf.core.issues import errors, warnings
 from bcf.core.markup import render_markup
+from plans import editing
 from plans import editions as ed
 from plans.access import plan_for_user, plans_for_user, user_roles_for_plan
 from plans.content import services
@@ -134,7 +135,7 @@ def section(request, plan_id, slug):
         return render(request, "plans/section_signoff.html", context)
     if section.kind == ed.MILESTONES:
         context["gantt"] = gantt(view.milestones)
-    context["revision"] = services.section_revision(plan, slug)
+    context["revision"] = editing.section_revision(plan, slug)
     return render(request, f"plans/section_{section.kind}.html", context)
 
 
@@ -178,7 +179,7 @@ def _questions_page(request, plan, section, can_edit):
         form = SectionAnswersForm(
             section=section,
             answers=view.answers,
-            initial={"revision": services.section_revision(plan, section.slug)},
+            initial={"revision": editing.section_revision(plan, section.slug)},
         )
     groups = []
     for question, names in form.groups:
@@ -246,7 +247,7 @@ def _summary_page(request, plan, section, can_edit):
                 return redirect("plans:overview", plan.pk)
     else:
         initial = {name: getattr(plan, name) for name in services.SUMMARY_FIELDS}
-        initial["revision"] = services.section_revision(plan, section.slug)
+        initial["revision"] = editing.section_revision(plan, section.slug)
         form = SummaryForm(initial=initial)
     return render(
         request,
@@ -330,7 +331,7 @@ def row_edit(request, plan_id, table, row_id=None):
         form = table_def.form(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             try:
-                services.row_save(
+                editing.row_save(
                     plan=plan,
                     user=request.user,
                     section=section.slug,
@@ -348,7 +349,7 @@ def row_edit(request, plan_id, table, row_id=None):
         initial = _initial_for(table_def, instance)
         if instance is None and table_def.model is RelatedDocument:
             initial["question_key"] = request.GET.get("question", "")
-        initial["revision"] = services.section_revision(plan, section.slug)
+        initial["revision"] = editing.section_revision(plan, section.slug)
         form = table_def.form(initial=initial, **kwargs)
     return render(
         request,
@@ -378,7 +379,7 @@ def row_delete(request, plan_id, table, row_id):
     error = None
     if request.method == "POST":
         try:
-            services.row_delete(
+            editing.row_delete(
                 plan=plan,
                 user=request.user,
                 section=section.slug,
@@ -386,9 +387,9 @@ def row_delete(request, plan_id, table, row_id):
                 instance=instance,
                 label=table_def.label,
             )
-        except services.StaleSection:
+        except editing.StaleSection:
             error = "Someone else changed this section after you opened it. Check the list again before removing."
-        except services.PlanNotEditable as exc:
+        except editing.PlanNotEditable as exc:
             error = LOCKED_MESSAGE.format(status=str(exc).lower())
         else:
             messages.success(request, f"The {table_def.noun} has been removed")
@@ -402,7 +403,7 @@ def row_delete(request, plan_id, table, row_id):
             "table": table_def,
             "instance": instance,
             "error": error,
-            "revision": services.section_revision(plan, section.slug),
+            "revision": editing.section_revision(plan, section.slug),
         },
     )
 
@@ -417,7 +418,7 @@ def annex1(request, plan_id, row_id):
         form = Annex1Form(request.POST, plan=plan)
         if form.is_valid():
             try:
-                services.row_save(
+                editing.row_save(
                     plan=plan,
                     user=request.user,
                     section=section.slug,
@@ -433,7 +434,7 @@ def annex1(request, plan_id, row_id):
                 return redirect("plans:section", plan.pk, section.slug)
     else:
         initial = scheme.annex1_values()
-        initial["revision"] = services.section_revision(plan, section.slug)
+        initial["revision"] = editing.section_revision(plan, section.slug)
         form = Annex1Form(initial=initial, plan=plan)
     annex = [(label, hint, render_markup(getattr(scheme, name))) for name, label, hint in ANNEX1_FIELDS]
     return render(

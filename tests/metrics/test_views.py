@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from metrics.models import BenefitRow, ExpenditureRow, FundingRow, Metric, P4PMetric, ReferenceData
-from plans.content.views import STALE_MESSAGE
+from plans.editing import STALE_MESSAGE
 from plans.models import ChangeRecord, PlanStatus, Role
 from tests.factories import PlanFactory, RoleFactory, SchemeFactory, editor_for
 

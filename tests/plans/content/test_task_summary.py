@@ -18,7 +18,8 @@ from metrics.admin import ReferenceDataAdmin
 from metrics.models import ReferenceData
 from plans import deadlines
 from plans.content import checks, selectors, task_summary
-from plans.content.services import answers_save, section_revision
+from plans.content.services import answers_save
+from plans.editing import section_revision
 from plans.models import Plan, PlanStatus
 from plans.workflow import services as workflow
 from tests.factories import PlanFactory, editor_for

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans.content import task_summary
-from plans.content.services import section_revision
+from plans.editing import section_revision
 from plans.editions import get_edition
 from plans.models import Answer, ChangeRecord, PlanStatus, RelatedDocument, Risk, Role
 from schemes.models import Milestone, Scheme

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from plans.content.document import plan_document
 from plans.content.selectors import plan_view
-from plans.content.services import answers_save, row_delete, row_save, section_revision, summary_save
+from plans.content.services import answers_save, summary_save
+from plans.editing import row_delete, row_save, section_revision
 from plans.models import Answer, ChangeRecord, Plan, PlanStatus, RelatedDocument, Risk, Submission
 from plans.outputs.compare import compare_documents, text_diff, version_document
 from plans.workflow import services as workflow

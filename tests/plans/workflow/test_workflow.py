@@ -21,7 +21,8 @@ from plans import deadlines
 from plans.content.checks import check_plan
 from plans.content.document import plan_document
 from plans.content.selectors import plan_view
-from plans.content.services import PlanNotEditable, answers_save, section_revision
+from plans.content.services import answers_save
+from plans.editing import PlanNotEditable, section_revision
 from plans.models import (
     Answer,
     ChangeRecord,

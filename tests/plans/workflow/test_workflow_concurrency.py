@@ -20,7 +20,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from plans.content.services import section_revision
+from plans.editing import section_revision
 from plans.models import Answer, ChangeRecord, PlanStatus, Role, RoleAssignment, Signature
 from plans.workflow import services as workflow
 from tests.conftest import ROOT
