@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Max
 
-from plans.models import ChangeRecord, Plan, PlanStatus, SectionRevision
+from plans.models import ChangeRecord, Plan, PlanStatus, SectionRevision, Verb
 
 STALE_MESSAGE = (
     "Someone else saved this section after you opened it, so your changes have not been saved. "
@@ -100,8 +100,18 @@ def bump_section(counter):
         counter.refresh_from_db()
 
 
-def record(*, plan, user, section, field, old, new):
-    ChangeRecord.objects.create(plan=plan, user=user, section=section, field=field, old=display(old), new=display(new))
+def record(*, plan, user, section, field, old, new, verb=Verb.CHANGED, payload=None):
+    """One line of the plan's history; code reads it back by `verb` (and `payload`), never by its words."""
+    ChangeRecord.objects.create(
+        plan=plan,
+        user=user,
+        verb=verb,
+        section=section,
+        field=field,
+        old=display(old),
+        new=display(new),
+        payload=payload or {},
+    )
 
 
 def record_diff(plan, user, section, prefix, old, new):
@@ -141,7 +151,15 @@ def row_save(*, plan, user, section, revision, instance, values, label):
         instance.position = top + 1
     instance.save()
     if creating:
-        record(plan=plan, user=user, section=section, field=f"{label(instance)} added", old="", new=str(instance))
+        record(
+            plan=plan,
+            user=user,
+            section=section,
+            field=f"{label(instance)} added",
+            old="",
+            new=str(instance),
+            verb=Verb.ADDED,
+        )
         changed = 1
     else:
         changed = record_diff(plan, user, section, f"{label(instance)}.", old, values)
@@ -161,5 +179,5 @@ def row_delete(*, plan, user, section, revision, instance, label):
     instance.delete()
     if file:
         transaction.on_commit(lambda: file.storage.delete(file.name))
-    record(plan=plan, user=user, section=section, field=f"{name} removed", old=description, new="")
+    record(plan=plan, user=user, section=section, field=f"{name} removed", old=description, new="", verb=Verb.REMOVED)
     bump_section(counter)

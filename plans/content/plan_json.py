@@ -35,6 +35,7 @@ from plans.models import (
     ProviderCommentary,
     RelatedDocument,
     Risk,
+    Verb,
 )
 from schemes.models import ANNEX1_FIELDS, Milestone, Scheme
 
@@ -298,5 +299,13 @@ def import_plan(doc, *, user=None):
         provider, _ = Provider.objects.get_or_create(name=c.pop("provider"))
         ProviderCommentary.objects.create(plan=plan, position=i, provider=provider, **c)
     import_part2(plan, data["part2"])
-    record(plan=plan, user=user, section="", field="plan imported", old="", new=f"{FORMAT} {data['edition']}")
+    record(
+        plan=plan,
+        user=user,
+        section="",
+        field="plan imported",
+        old="",
+        new=f"{FORMAT} {data['edition']}",
+        verb=Verb.IMPORTED,
+    )
     return plan

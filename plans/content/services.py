@@ -10,7 +10,7 @@ from plans.editing import (
     record,
     record_diff,
 )
-from plans.models import Answer, Plan, PlanCCG
+from plans.models import Answer, Plan, PlanCCG, Verb
 
 
 @transaction.atomic
@@ -66,5 +66,5 @@ def plan_create(*, hwb, edition, round, user, ccgs=()):
     plan = Plan.objects.create(hwb=hwb, edition=edition, round=round, created_by=user)
     for position, ccg in enumerate(ccgs):
         PlanCCG.objects.create(plan=plan, ccg=ccg, position=position)
-    record(plan=plan, user=user, section="", field="plan created", old="", new=f"{edition} {round}")
+    record(plan=plan, user=user, section="", field="plan created", old="", new=f"{edition} {round}", verb=Verb.CREATED)
     return plan

@@ -20,6 +20,7 @@ from plans.access import plan_for_user, plans_for_user, user_roles_for_plan
 from plans.content import services
 from plans.content.checks import check_plan
 from plans.content.forms import DocumentForm, ProviderCommentaryForm, RiskForm, SectionAnswersForm, SummaryForm
+from plans.content.history import history_lines
 from plans.content.selectors import plan_history, plan_view, section_view
 from plans.content.task_summary import task_summary
 from plans.editing import LOCKED_MESSAGE, PlanNotEditable, StaleSection, refusal_message
@@ -108,7 +109,8 @@ def check(request, plan_id):
 def history(request, plan_id):
     plan, roles, can_edit = _context(request, plan_id)
     page = Paginator(plan_history(plan), 50).get_page(request.GET.get("page"))
-    return render(request, "plans/history.html", {"plan": plan, "page": page})
+    lines = history_lines(plan, page.object_list)
+    return render(request, "plans/history.html", {"plan": plan, "page": page, "lines": lines})
 
 
 def _section_or_404(plan, slug):

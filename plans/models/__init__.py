@@ -1,6 +1,6 @@
 """The plans app's models, one module per concern, all importable from `plans.models`."""
 
-from plans.models.history import ChangeRecord
+from plans.models.history import ChangeRecord, Verb
 from plans.models.organisations import (
     CCG,
     AreaTeam,
@@ -74,5 +74,6 @@ __all__ = [
     "Submission",
     "SubmissionCheck",
     "SubmissionFile",
+    "Verb",
     "upload_to",
 ]

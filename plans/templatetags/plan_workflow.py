@@ -5,7 +5,7 @@ from django import template
 
 from plans.access import Action, allowed_actions, user_roles_for_plan
 from plans.content.selectors import plan_view
-from plans.models import SUBMITTED_STATES, ChangeRecord, Decline, PlanStatus, Role, Submission
+from plans.models import SUBMITTED_STATES, ChangeRecord, Decline, PlanStatus, Role, Submission, Verb
 from plans.workflow import services as workflow
 
 register = template.Library()
@@ -63,7 +63,7 @@ def workflow_panel(context, plan):
         if last_decline is not None:
             ready_since = (
                 ChangeRecord.objects.filter(
-                    plan=plan, section=workflow.WORKFLOW, field="Status", new=PlanStatus.AWAITING_SIGN_OFF.label
+                    plan=plan, verb=Verb.STATUS_CHANGED, payload__to=PlanStatus.AWAITING_SIGN_OFF
                 )
                 .order_by("-at", "-pk")
                 .values_list("at", flat=True)
@@ -77,10 +77,6 @@ def workflow_panel(context, plan):
         panel["next_version"] = next_version
         panel["can_resubmit"] = is_editor and next_version is None and bool(workflow.resubmission_targets(plan))
     if status == PlanStatus.RETURNED:
-        panel["returned"] = (
-            ChangeRecord.objects.filter(plan=plan, section=workflow.WORKFLOW, field="Returned for resubmission")
-            .select_related("user")
-            .first()
-        )
+        panel["returned"] = ChangeRecord.objects.filter(plan=plan, verb=Verb.RETURNED).select_related("user").first()
     panel["has_versions"] = plan.previous_id is not None or "submission" in panel and panel["submission"] is not None
     return panel

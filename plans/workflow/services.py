@@ -55,6 +55,7 @@ from plans.models import (
     SignatureKind,
     Submission,
     SubmissionFile,
+    Verb,
 )
 from plans.outputs.exporters import exporter_for
 from plans.workflow import notifications
@@ -123,7 +124,16 @@ def _set_status(plan, user, status, note=""):
     plan.status = status
     plan.save(update_fields=["status", "updated_at"])
     new = plan.get_status_display()
-    record(plan=plan, user=user, section=WORKFLOW, field="Status", old=old, new=f"{new}: {note}" if note else new)
+    record(
+        plan=plan,
+        user=user,
+        section=WORKFLOW,
+        field="Status",
+        old=old,
+        new=f"{new}: {note}" if note else new,
+        verb=Verb.STATUS_CHANGED,
+        payload={"to": status},
+    )
 
 
 def _after_commit(function, **kwargs):
@@ -206,6 +216,7 @@ def _void_all(plan, user, why):
             user=user,
             section=WORKFLOW,
             field=f"Signature voided: {signature.on_behalf_of}",
+            verb=Verb.SIGNATURE_VOIDED,
             old=", ".join(p for p in (signature.name, signature.position, signed) if p),
             new=why,
         )
@@ -283,6 +294,7 @@ def plan_sign(*, plan, user, organisations):
             user=user,
             section=WORKFLOW,
             field=f"Signed on behalf of {organisation.name}",
+            verb=Verb.SIGNED,
             old="",
             new=", ".join(p for p in (name, organisation.position) if p),
         )
@@ -310,7 +322,15 @@ def plan_decline(*, plan, user, reason):
         plan=plan, user=user, name=_name(user), on_behalf_of=on_behalf_of, reason=reason, at=deadlines.now()
     )
     voided = _void_all(plan, user, f"Declined by {_name(user)}")
-    record(plan=plan, user=user, section=WORKFLOW, field=f"Declined on behalf of {on_behalf_of}", old="", new=reason)
+    record(
+        plan=plan,
+        user=user,
+        section=WORKFLOW,
+        field=f"Declined on behalf of {on_behalf_of}",
+        old="",
+        new=reason,
+        verb=Verb.DECLINED,
+    )
     _set_status(plan, user, PlanStatus.DRAFT)
     _after_commit(notifications.declined, plan=plan, by=user, reason=reason, voided=voided)
     return plan
@@ -350,7 +370,16 @@ def plan_submit(*, plan, user):
     deadline = deadlines.round_deadline(plan.edition, plan.round)
     plan.status, plan.date_submitted = PlanStatus.SUBMITTED, at
     plan.save(update_fields=["status", "date_submitted", "updated_at"])
-    record(plan=plan, user=user, section=WORKFLOW, field="Status", old="Signed off", new="Submitted")
+    record(
+        plan=plan,
+        user=user,
+        section=WORKFLOW,
+        field="Status",
+        old="Signed off",
+        new="Submitted",
+        verb=Verb.STATUS_CHANGED,
+        payload={"to": PlanStatus.SUBMITTED},
+    )
     submission = Submission.objects.create(
         plan=plan,
         version=plan.version,
@@ -369,6 +398,7 @@ def plan_submit(*, plan, user):
         user=user,
         section=WORKFLOW,
         field=f"Version {plan.version} submitted",
+        verb=Verb.VERSION_STORED,
         old="",
         new=f"{plan.get_round_display()} round{' (late)' if submission.is_late else ''}; stored: "
         + ", ".join(f"{f.filename} (SHA-256 {f.sha256[:12]}…)" for f in stored),
@@ -422,6 +452,7 @@ def submission_add_missing_files(*, submission):
             user=None,
             section=WORKFLOW,
             field=f"Version {submission.version}: file added",
+            verb=Verb.FILE_ADDED,
             old="",
             new=f"{f.filename} (SHA-256 {f.sha256[:12]}…), rendered after submission from the unchanged content",
         )
@@ -436,7 +467,15 @@ def plan_return(*, plan, user, reasons):
     reasons = (reasons or "").strip()
     if not reasons:
         raise WorkflowError("Enter the reasons the plan is being returned.")
-    record(plan=plan, user=user, section=WORKFLOW, field="Returned for resubmission", old="", new=reasons)
+    record(
+        plan=plan,
+        user=user,
+        section=WORKFLOW,
+        field="Returned for resubmission",
+        old="",
+        new=reasons,
+        verb=Verb.RETURNED,
+    )
     _set_status(plan, user, PlanStatus.RETURNED)
     _after_commit(notifications.returned, plan=plan, by=user, reasons=reasons)
     return plan
@@ -467,7 +506,13 @@ def plan_assure(*, plan, user, outcome, comment="", conditions=""):
     )
     details = "; ".join(p for p in (f"Conditions: {conditions}" if conditions else "", comment) if p)
     record(
-        plan=plan, user=user, section=WORKFLOW, field="Assurance outcome", old="", new=f"{outcome} {details}".strip()
+        plan=plan,
+        user=user,
+        section=WORKFLOW,
+        field="Assurance outcome",
+        old="",
+        new=f"{outcome} {details}".strip(),
+        verb=Verb.ASSURED,
     )
     _set_status(plan, user, PlanStatus.ASSURED, note=outcome)
     return plan
@@ -617,6 +662,7 @@ def resubmission_start(*, plan, user, edition=None, round=None):
         user=user,
         section=WORKFLOW,
         field="Resubmission started",
+        verb=Verb.RESUBMISSION_STARTED,
         old=f"Version {plan.version} ({plan.get_round_display()}, {plan.get_status_display().lower()})",
         new=f"Version {new_plan.version} ({new_plan.get_round_display()}) in draft{moved}",
     )
@@ -626,6 +672,7 @@ def resubmission_start(*, plan, user, edition=None, round=None):
             user=user,
             section=WORKFLOW,
             field="Not carried over to the new edition",
+            verb=Verb.NOT_CARRIED_OVER,
             old="; ".join(dropped),
             new="",
         )
@@ -634,6 +681,7 @@ def resubmission_start(*, plan, user, edition=None, round=None):
         user=user,
         section=WORKFLOW,
         field="Resubmission started",
+        verb=Verb.RESUBMISSION_STARTED,
         old="",
         new=f"Version {new_plan.version} ({new_plan.get_round_display()}) created in draft",
     )
