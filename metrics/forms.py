@@ -1,5 +1,9 @@
 """Forms for the Part 2 pages. They parse and check input (money through bcf.core.money); saving
-is the services' job, and every computed figure shown beside them comes from metrics.calculations."""
+is the services' job, and every computed figure shown beside them comes from metrics.calculations.
+
+Long because it holds one form per Part 2 page, each with its GOV.UK layout; they share the money,
+percent and row fields of bcf.core.fields.
+"""
 
 import re
 from decimal import Decimal, InvalidOperation

@@ -4,6 +4,9 @@ Inputs sit in yellow, unlocked cells; every computed cell is a live Excel formul
 with its cached value (the application's own figure, from metrics.calculations) so that readers that
 do not recalculate still show it, and the workbook asks the spreadsheet to recalculate on open. Text
 from the plan is guarded against formula injection. metrics.imports.workbook reads it back.
+
+Long because it lays out every tab of the Part 2 workbook cell by cell with its formulas and styles;
+the layout constants are in metrics/workbook_layout.py.
 """
 
 import io

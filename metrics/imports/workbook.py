@@ -5,6 +5,9 @@ Only the input (yellow) cells are read; the labels around them are checked so th
 is not ours, or whose layout was changed, is refused rather than misread. Every problem names the tab
 and the cell. Nothing is written here: the caller hands the result to services.part2_replace, which
 replaces Part 2 in one transaction, so an import is all or nothing.
+
+Long because it reads every input cell of every tab and names each bad cell; split by tab would
+scatter the one reading order the workbook's writer also follows.
 """
 
 import io

@@ -5,6 +5,9 @@ answered by `PdfUrlFetcher`, which serves the app's static files and the plan's 
 refuses everything else. Rendered PDFs are cached on disk under a key made of the plan's content
 hash and the few things the PDF shows that are not content (status, version, signatures).
 WeasyPrint is imported lazily: it is slow to import and only this module needs it.
+
+Long because it prepares every section of the Part 1 document for the template in template order;
+the HTML and CSS are in templates/pdf.
 """
 
 import datetime

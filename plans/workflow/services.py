@@ -17,6 +17,9 @@ States, and what moves a plan between them:
 Every transition runs in one transaction: lock the plan row, check the starting state and the user's
 role, change the state with who/when, write the history (ChangeRecord, section "workflow"), and only
 after commit send the emails.
+
+Long because it holds every transition of the workflow in one place, each a short function around
+plans.access.require; splitting them would split the one transitions story.
 """
 
 import copy
