@@ -23,9 +23,8 @@ from metrics.imports.workbook import WorkbookError, read_workbook
 from metrics.models import BenefitRow, ExpenditureRow, P4PMetric
 from metrics.selectors import build_part2_view, metric_view, p4p_figures, p4p_inputs
 from metrics.tasks import part2_tasks
-from plans.access import plan_for_user, user_roles_for_plan
+from plans.access import can_edit, plan_for_user, user_roles_for_plan
 from plans.editing import LOCKED_MESSAGE, PlanNotEditable, StaleSection, refusal_message, section_revision
-from plans.models import Role
 
 LIVE_HEADER = "HTTP_X_BCF_LIVE"
 
@@ -33,7 +32,7 @@ LIVE_HEADER = "HTTP_X_BCF_LIVE"
 def _context(request, plan_id):
     plan = plan_for_user(request.user, plan_id)
     roles = user_roles_for_plan(request.user, plan)
-    return plan, plan.is_editable and Role.EDITOR in roles
+    return plan, can_edit(request.user, plan, roles)
 
 
 def _locked(request, plan, to):

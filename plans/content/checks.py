@@ -4,6 +4,8 @@ Errors block "ready for sign-off" and submission; warnings are shown but do not 
 names the section and the field it is about, so the check page links straight to it.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.dateformat import format as format_date
@@ -25,8 +27,7 @@ from metrics.checks import part2_issues
 from plans import deadlines
 from plans import editions as ed
 from plans.editions import get_edition
-from schemes.milestones import dependency_problems
-from schemes.models import ANNEX1_FIELDS
+from schemes.checks import check_annex1, check_milestones, check_schemes_listed
 
 
 def anchor_for(key, part="text"):
@@ -84,31 +85,14 @@ def check_section(view, section):
     questions and of READS_OTHER_ANSWERS (plans.content.task_summary relies on this to update one section)."""
     issues = []
     add = issues.append
-    slug = section.slug
 
     def placeholder_issues(text, section, anchor, where):
         for found in find_placeholders(text):
             add(Issue(ERROR, f"{where}: template placeholder “{found}” left in", section, anchor))
 
-    if section.kind == ed.SUMMARY:
-        _check_summary(view, section, add, placeholder_issues)
-    elif section.kind == ed.DOCUMENTS:
-        for doc in view.documents:
-            where = f"{section.heading}, document {doc.ref or doc.title}"
-            placeholder_issues(doc.title, slug, f"document-{doc.pk}", where)
-            placeholder_issues(doc.synopsis, slug, f"document-{doc.pk}", where)
-    elif section.kind == ed.RISKS:
-        _check_risks(view, section, add, placeholder_issues)
-    elif section.kind == ed.SCHEMES:
-        _check_schemes(view, section, add, placeholder_issues, annex1=True)
-    elif section.kind == ed.MILESTONES:
-        _check_milestones(view, section, add, placeholder_issues)
-    elif section.kind == ed.PROVIDERS:
-        _check_providers(view, section, add, placeholder_issues)
-    if "schemes" in section.tables:
-        _check_schemes(view, section, add, placeholder_issues, annex1=False)
-    for question in section.questions:
-        _check_question(view, section, question, add, placeholder_issues)
+    for check in SECTION_CHECKS:
+        if check.applies(section):
+            check.run(view, section, add, placeholder_issues)
     return issues
 
 
@@ -291,75 +275,6 @@ def _check_risks(view, section, add, placeholder_issues):
         placeholder_issues(risk.impact_falls_on, slug, anchor, where)
 
 
-def _check_schemes(view, section, add, placeholder_issues, *, annex1):
-    slug = section.slug
-    if annex1 and not view.schemes:
-        add(Issue(ERROR, f"{section.heading}: add at least one scheme", slug, "add-scheme", MISSING))
-    for scheme in view.schemes:
-        where = f"Scheme {scheme.ref}"
-        anchor = f"scheme-{scheme.pk}"
-        placeholder_issues(scheme.name, slug, anchor, where)
-        placeholder_issues(scheme.theme, slug, anchor, where)
-        if annex1:
-            if not scheme.annex1_complete:
-                missing = [
-                    short
-                    for (name, _, _), short in zip(_annex1_fields(), ANNEX1_LABELS, strict=True)
-                    if not getattr(scheme, name).strip()
-                ]
-                detail = "not started" if len(missing) == len(ANNEX1_LABELS) else "empty: " + "; ".join(missing)
-                add(
-                    Issue(
-                        ERROR,
-                        f"{where}: complete its Annex 1 Detailed Scheme Description ({detail})",
-                        slug,
-                        anchor,
-                        MISSING,
-                    )
-                )
-            for name, label, _ in _annex1_fields():
-                placeholder_issues(getattr(scheme, name), slug, anchor, f"{where}, Annex 1 – {label}")
-
-
-ANNEX1_LABELS = (
-    "objective",
-    "overview",
-    "delivery chain",
-    "evidence base",
-    "impact",
-    "feedback loop",
-    "success factors",
-)
-
-
-def _annex1_fields():
-    return ANNEX1_FIELDS
-
-
-def _check_milestones(view, section, add, placeholder_issues):
-    slug = section.slug
-    if not view.milestones:
-        add(Issue(ERROR, f"{section.heading}: add the key milestones", slug, "add-milestone", MISSING))
-    for number, message in dependency_problems([(m.number, m.depends_on) for m in view.milestones]):
-        add(Issue(ERROR, f"{section.heading}: {message}", slug, f"milestone-{number}"))
-    scheme_refs = {s.ref.lower() for s in view.schemes}
-    for milestone in view.milestones:
-        anchor = f"milestone-{milestone.number}"
-        if milestone.scheme_ref and milestone.scheme_ref.lower() not in scheme_refs:
-            add(
-                Issue(
-                    WARNING,
-                    f"Milestone {milestone.number}: scheme “{milestone.scheme_ref}” is not in the list of schemes",
-                    slug,
-                    anchor,
-                )
-            )
-        if milestone.start and milestone.end and milestone.end < milestone.start:
-            add(Issue(ERROR, f"Milestone {milestone.number}: ends before it starts", slug, anchor))
-        placeholder_issues(milestone.task, slug, anchor, f"Milestone {milestone.number}")
-        placeholder_issues(milestone.period, slug, anchor, f"Milestone {milestone.number}")
-
-
 def _check_providers(view, section, add, placeholder_issues):
     slug = section.slug
     if not view.provider_commentaries:
@@ -418,3 +333,45 @@ def _section_started(view, section):
         if answer is not None and any(_filled(answer, part) for part in question.parts):
             return True
     return "schemes" in section.tables and bool(view.schemes)
+
+
+def _check_documents(view, section, add, placeholder_issues):
+    for doc in view.documents:
+        where = f"{section.heading}, document {doc.ref or doc.title}"
+        placeholder_issues(doc.title, section.slug, f"document-{doc.pk}", where)
+        placeholder_issues(doc.synopsis, section.slug, f"document-{doc.pk}", where)
+
+
+def _check_questions(view, section, add, placeholder_issues):
+    for question in section.questions:
+        _check_question(view, section, question, add, placeholder_issues)
+
+
+@dataclass(frozen=True)
+class SectionCheck:
+    """One rule of the Part 1 checks: the sections it applies to, what it reads, and the function
+    (view, section, add, placeholder_issues) that adds its issues."""
+
+    name: str
+    applies: Callable
+    reads: str
+    run: Callable
+
+
+def _kind(kind):
+    return lambda section: section.kind == kind
+
+
+# Run in this order for each section, so issues come in template order (DOMAIN.md §6).
+SECTION_CHECKS = (
+    SectionCheck("summary", _kind(ed.SUMMARY), "the plan row, its CCGs and planning units", _check_summary),
+    SectionCheck("related documents", _kind(ed.DOCUMENTS), "related documents", _check_documents),
+    SectionCheck("risks", _kind(ed.RISKS), "risks", _check_risks),
+    SectionCheck("Annex 1", _kind(ed.SCHEMES), "schemes", check_annex1),
+    SectionCheck("milestones", _kind(ed.MILESTONES), "milestones and scheme references", check_milestones),
+    SectionCheck("Annex 2", _kind(ed.PROVIDERS), "provider commentaries", _check_providers),
+    SectionCheck("schemes listed", lambda s: "schemes" in s.tables, "schemes", check_schemes_listed),
+    SectionCheck(
+        "questions", lambda s: bool(s.questions), "the section's answers and READS_OTHER_ANSWERS", _check_questions
+    ),
+)

@@ -16,6 +16,7 @@ from bcf.core.issues import errors, warnings
 from bcf.core.markup import render_markup
 from plans import editing
 from plans import editions as ed
+from plans.access import can_edit as can_edit_plan
 from plans.access import plan_for_user, plans_for_user, user_roles_for_plan
 from plans.content import services
 from plans.content.checks import check_plan
@@ -34,7 +35,7 @@ from schemes.models import ANNEX1_FIELDS, Milestone, Scheme
 def _context(request, plan_id, **lookup):
     plan = plan_for_user(request.user, plan_id, **lookup)
     roles = user_roles_for_plan(request.user, plan)
-    can_edit = plan.is_editable and "editor" in roles
+    can_edit = can_edit_plan(request.user, plan, roles)
     return plan, roles, can_edit
 
 

@@ -4,32 +4,28 @@ submitted version. The outcome itself is recorded by plans.workflow.services.pla
 from django.db import transaction
 
 from bcf.core.issues import errors, warnings
-from plans.access import user_roles_for_plan
+from bcf.core.people import display_name
+from plans.access import RULES, Action, user_roles_for_plan
 from plans.content.checks import check_plan
 from plans.content.selectors import plan_view
 from plans.deadlines import now
-from plans.models import SUBMITTED_STATES, Role, SectionComment, Submission, SubmissionCheck
+from plans.models import Role, SectionComment, Submission, SubmissionCheck
 from plans.workflow.services import NotAllowed, WorkflowError
 
 COMMENT_MAX = 5000
-# Who may start a thread on a section, and who may answer one.
-STARTS_THREADS = (Role.REVIEWER,)
-REPLIES = (Role.REVIEWER, Role.EDITOR, Role.SIGNATORY, Role.CHAIR)
-
-
-def _name(user):
-    return user.get_full_name().strip() or user.email
+# The role a comment is written as, when its author holds several on the plan.
+AS_ROLE = (Role.REVIEWER, Role.EDITOR, Role.SIGNATORY, Role.CHAIR)
 
 
 @transaction.atomic
 def comment_add(*, plan, user, section, text, parent=None):
     """A comment on a section of the plan version: a new thread (reviewers), or a reply to one."""
+    rule = RULES[Action.REPLY if parent is not None else Action.START_COMMENT]
     roles = user_roles_for_plan(user, plan)
-    allowed = REPLIES if parent is not None else STARTS_THREADS
-    role = next((r for r in allowed if r in roles), None)
+    role = next((r for r in AS_ROLE if r in roles and r in rule.roles), None)
     if role is None:
         raise NotAllowed("You cannot comment on this plan." if parent is None else "You cannot reply here.")
-    if parent is None and plan.status not in SUBMITTED_STATES:
+    if plan.status not in rule.states:
         raise WorkflowError("The area team comments on submitted versions; this one has not been submitted.")
     try:
         plan.edition_def.section(section)
@@ -50,7 +46,7 @@ def comment_add(*, plan, user, section, text, parent=None):
         parent=parent,
         text=text,
         author=user,
-        author_name=_name(user),
+        author_name=display_name(user),
         author_role=role,
         created_at=now(),
     )

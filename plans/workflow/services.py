@@ -35,6 +35,7 @@ from django.utils.text import slugify
 
 from bcf.core.imports import PlanImportError
 from bcf.core.issues import errors
+from bcf.core.people import display_name
 from plans import deadlines
 from plans.access import Action, NotAllowed, Refused, require, require_state
 from plans.content.checks import check_plan
@@ -116,10 +117,6 @@ def _lock(plan):
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     touch(locked.pk)
     return locked
-
-
-def _name(user):
-    return user.get_full_name().strip() or user.email
 
 
 def _set_status(plan, user, status, note=""):
@@ -258,7 +255,7 @@ def plan_sign(*, plan, user, organisations):
     for key in keys:
         if blocks[key].signed:
             raise AlreadySigned(f"{allowed[key].name} has already signed: {blocks[key].by} signed on its behalf.")
-    name, at, content_hash = _name(user), deadlines.now(), view.content_hash
+    name, at, content_hash = display_name(user), deadlines.now(), view.content_hash
     signed_now = set()
     for key in sorted(keys, key=lambda k: k == "hwb"):  # the chair's block after the user's others
         if key == "hwb":
@@ -322,9 +319,9 @@ def plan_decline(*, plan, user, reason):
         raise WorkflowError("Enter the reason you are declining to sign the plan.")
     on_behalf_of = "; ".join(o.name for o in organisations)
     Decline.objects.create(
-        plan=plan, user=user, name=_name(user), on_behalf_of=on_behalf_of, reason=reason, at=deadlines.now()
+        plan=plan, user=user, name=display_name(user), on_behalf_of=on_behalf_of, reason=reason, at=deadlines.now()
     )
-    voided = _void_all(plan, user, f"Declined by {_name(user)}")
+    voided = _void_all(plan, user, f"Declined by {display_name(user)}")
     record(
         plan=plan,
         user=user,
@@ -345,7 +342,7 @@ def plan_reopen(*, plan, user, reason=""):
     plan = _lock(plan)
     require(user, Action.REOPEN, plan)
     reason = (reason or "").strip()
-    why = f"Plan reopened by {_name(user)}" + (f": {reason}" if reason else "")
+    why = f"Plan reopened by {display_name(user)}" + (f": {reason}" if reason else "")
     voided = _void_all(plan, user, why)
     _set_status(plan, user, PlanStatus.DRAFT, note=reason)
     _after_commit(notifications.reopened, plan=plan, by=user, reason=reason, voided=voided)
@@ -390,7 +387,7 @@ def plan_submit(*, plan, user):
         round=plan.round,
         submitted_at=at,
         submitted_by=user,
-        submitted_by_name=_name(user),
+        submitted_by_name=display_name(user),
         deadline=deadline,
         is_late=deadline is not None and at > deadline,
         content_hash=view.content_hash,
@@ -504,7 +501,7 @@ def plan_assure(*, plan, user, outcome, comment="", conditions=""):
         conditions=conditions,
         comment=comment,
         recorded_by=user,
-        recorded_by_name=_name(user),
+        recorded_by_name=display_name(user),
         recorded_at=deadlines.now(),
     )
     details = "; ".join(p for p in (f"Conditions: {conditions}" if conditions else "", comment) if p)
