@@ -22,6 +22,13 @@ from bcf.core.fields import (
 )
 from bcf.core.uploads import check_upload
 from plans import editions as ed
+from plans.editions.tables import (
+    ANNEX2,
+    ANNEX2_HWB_HEADING,
+    ANNEX2_NEL_HEADING,
+    ANNEX2_PROVIDER_ANSWERS_HEADING,
+    ANNEX2_PROVIDER_HEADING,
+)
 from plans.models import Level, Provider, RiskRating
 
 
@@ -397,35 +404,33 @@ class RiskForm(RowForm):
 
 
 class ProviderCommentaryForm(RowForm):
+    """Annex 2: the template's own words, from the table registry (plans.editions.tables)."""
+
     provider_name = forms.CharField(
-        label="Name of provider organisation",
+        label=ANNEX2["provider"],
         max_length=200,
         error_messages={"required": "Enter the name of the provider organisation"},
     )
-    ceo = forms.CharField(label="Name of provider CEO", required=False, max_length=200)
-    signature = forms.CharField(label="Signature (the provider's typed name and date)", required=False, max_length=300)
-    nel_2013_14_outturn = forms.IntegerField(label="2013/14 outturn", required=False, min_value=0, widget=numeric())
-    nel_2014_15_plan = forms.IntegerField(label="2014/15 plan", required=False, min_value=0, widget=numeric())
-    nel_2015_16_plan = forms.IntegerField(label="2015/16 plan", required=False, min_value=0, widget=numeric())
+    ceo = forms.CharField(label=ANNEX2["ceo"], required=False, max_length=200)
+    signature = forms.CharField(label=ANNEX2["signature"], required=False, max_length=300)
+    nel_2013_14_outturn = forms.IntegerField(
+        label=ANNEX2["nel_2013_14_outturn"], required=False, min_value=0, widget=numeric()
+    )
+    nel_2014_15_plan = forms.IntegerField(
+        label=ANNEX2["nel_2014_15_plan"], required=False, min_value=0, widget=numeric()
+    )
+    nel_2015_16_plan = forms.IntegerField(
+        label=ANNEX2["nel_2015_16_plan"], required=False, min_value=0, widget=numeric()
+    )
     prevented_2014_15 = forms.IntegerField(
-        label="How many non-elective admissions is the BCF planned to prevent in 14-15?",
-        required=False,
-        min_value=0,
-        widget=numeric(),
+        label=ANNEX2["prevented_2014_15"], required=False, min_value=0, widget=numeric()
     )
     prevented_2015_16 = forms.IntegerField(
-        label="How many non-elective admissions is the BCF planned to prevent in 15-16?",
-        required=False,
-        min_value=0,
-        widget=numeric(),
+        label=ANNEX2["prevented_2015_16"], required=False, min_value=0, widget=numeric()
     )
-    agrees = YesNoField(
-        label="Q1 Do you agree with the data above relating to the impact of the BCF in terms of a reduction in "
-        "non-elective (general and acute) admissions in 15/16 compared to planned 14/15 outturn?",
-        required=False,
-    )
+    agrees = YesNoField(label=ANNEX2["agrees"], required=False)
     disagreement = forms.CharField(
-        label="Q2 If you answered 'no' to Q.1 above, please explain why you do not agree with the projected impact?",
+        label=ANNEX2["disagreement"],
         required=False,
         max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -437,7 +442,7 @@ class ProviderCommentaryForm(RowForm):
                 Field.text("provider_name"),
                 Field.text("ceo"),
                 Field.text("signature"),
-                legend="Provider",
+                legend=ANNEX2_PROVIDER_HEADING,
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
@@ -446,13 +451,13 @@ class ProviderCommentaryForm(RowForm):
                 Field.text("nel_2015_16_plan", field_width=10),
                 Field.text("prevented_2014_15", field_width=10),
                 Field.text("prevented_2015_16", field_width=10),
-                legend="For HWB to populate: total number of non-elective FFCEs in general & acute",
+                legend=f"{ANNEX2_HWB_HEADING}: {ANNEX2_NEL_HEADING}",
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
                 Field.radios("agrees", inline=True),
                 Field.textarea("disagreement", rows=5),
-                legend="For Provider to populate",
+                legend=ANNEX2_PROVIDER_ANSWERS_HEADING,
                 legend_size=Size.MEDIUM,
             ),
         ]

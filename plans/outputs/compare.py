@@ -20,7 +20,7 @@ from bcf.core.money import format_money
 from plans import editions as ed
 from plans.content.document import plan_document
 from plans.content.selectors import plan_view
-from plans.editions import get_edition
+from plans.editions import get_edition, tables
 from plans.models import FileKind
 from schemes.models import ANNEX1_FIELDS
 
@@ -209,50 +209,17 @@ def _summary(row, fields):
 
 # --- the plan's tables -------------------------------------------------------------------------------
 
-SCHEME_FIELDS = [
-    ("ref", "Reference", False, None),
-    ("name", "Name", False, None),
-    ("theme", "Theme", False, None),
-    ("planning_unit", "Planning unit", False, None),
-]
+
+def _fields(columns):
+    return [(column.key, column.label, column.long, None) for column in columns]
+
+
+SCHEME_FIELDS = _fields(tables.SCHEME_COLUMNS)
 ANNEX1 = [(name, f"Annex 1 – {label}", True, None) for name, label, _hint in ANNEX1_FIELDS]
-RISK_FIELDS = [
-    ("group", "Group", False, None),
-    ("risk", "Risk", True, None),
-    ("rating", "Rating", False, None),
-    ("impact_level", "Impact", False, None),
-    ("likelihood_level", "Likelihood", False, None),
-    ("likelihood", "Likelihood (1-5)", False, None),
-    ("impact", "Potential impact (1-5)", False, None),
-    ("financial_impact_000s", "Financial impact (£000s)", False, None),
-    ("impact_falls_on", "Financial impact falls on", False, None),
-    ("leads", "Lead", False, None),
-    ("mitigation", "Mitigating actions", True, None),
-]
-MILESTONE_FIELDS = [
-    ("number", "Number", False, None),
-    ("theme", "Theme", False, None),
-    ("scheme_ref", "Scheme", False, None),
-    ("task", "Task", True, None),
-    ("depends_on", "Depends on", False, None),
-    ("start", "Start", False, None),
-    ("end", "End", False, None),
-    ("period", "Period", False, None),
-]
-DOCUMENT_FIELDS = [
-    ("ref", "Reference", False, None),
-    ("title", "Title", False, None),
-    ("synopsis", "Synopsis and links", True, None),
-]
-PROVIDER_FIELDS = [
-    ("provider", "Provider", False, None),
-    ("ceo", "CEO", False, None),
-    ("signature", "Signature", False, None),
-    ("nel_ffces", "Non-elective FFCEs", False, None),
-    ("prevented", "Admissions the BCF is planned to prevent", False, None),
-    ("agrees", "Q1 agrees with the data", False, None),
-    ("disagreement", "Q2 why not", True, None),
-]
+RISK_FIELDS = _fields(tables.RISK_COLUMNS)
+MILESTONE_FIELDS = _fields(tables.MILESTONE_COLUMNS)
+DOCUMENT_FIELDS = _fields(tables.DOCUMENT_COLUMNS)
+PROVIDER_FIELDS = _fields(tables.ANNEX2_DOCUMENT_COLUMNS)
 
 
 def _schemes(old, new, annex1):

@@ -39,6 +39,7 @@ from metrics.definitions import Commissioner
 from plans import editions as ed
 from plans.content.document import content_hash
 from plans.content.selectors import plan_view
+from plans.editions.tables import ANNEX2, ANNEX2_HWB_HEADING, ANNEX2_NEL_HEADING, ANNEX2_PROVIDER_ANSWERS_HEADING
 from plans.models import PlanStatus
 from schemes.gantt import gantt
 from schemes.models import ANNEX1_FIELDS
@@ -435,15 +436,26 @@ def _provider_blocks(view):
             {
                 "c": c,
                 "anchor": f"annex2-{c.pk}",
-                "figures": [
-                    ("2013/14 outturn", number(c.nel_2013_14_outturn)),
-                    ("2014/15 plan", number(c.nel_2014_15_plan)),
-                    ("2015/16 plan", number(c.nel_2015_16_plan)),
-                    ("14/15 Change compared to 13/14 outturn", change(c.change_14_15)),
-                    ("15/16 Change compared to planned 14/15 outturn", change(c.change_15_16)),
+                "provider_rows": [
+                    (ANNEX2["hwb"], view.plan.hwb.name),
+                    (ANNEX2["provider"], c.provider),
+                    (ANNEX2["ceo"], c.ceo or NOT_ANSWERED),
+                    (ANNEX2["signature"], c.signature or NOT_ANSWERED),
                 ],
-                "prevented_14_15": number(c.prevented_2014_15),
-                "prevented_15_16": number(c.prevented_2015_16),
+                "hwb_heading": ANNEX2_HWB_HEADING,
+                "nel_heading": ANNEX2_NEL_HEADING,
+                "answers_heading": ANNEX2_PROVIDER_ANSWERS_HEADING,
+                "agrees_label": ANNEX2["agrees"],
+                "disagreement_label": ANNEX2["disagreement"],
+                "figures": [
+                    (ANNEX2["nel_2013_14_outturn"], number(c.nel_2013_14_outturn)),
+                    (ANNEX2["nel_2014_15_plan"], number(c.nel_2014_15_plan)),
+                    (ANNEX2["nel_2015_16_plan"], number(c.nel_2015_16_plan)),
+                    (ANNEX2["change_14_15"], change(c.change_14_15)),
+                    (ANNEX2["change_15_16"], change(c.change_15_16)),
+                    (ANNEX2["prevented_2014_15"], number(c.prevented_2014_15)),
+                    (ANNEX2["prevented_2015_16"], number(c.prevented_2015_16)),
+                ],
                 "agrees": {True: "Yes", False: "No"}.get(c.agrees, NOT_ANSWERED),
                 "disagreement": markup(c.disagreement) or ("–" if c.agrees else NOT_ANSWERED),
                 "disagreement_long": is_long(c.disagreement),
