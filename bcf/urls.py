@@ -21,6 +21,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("schemes.urls")),
     path("", include("plans.content.urls")),
     path("", include("plans.workflow.urls")),
     path("", include("plans.review.urls")),

@@ -75,7 +75,7 @@ def foreign(demo, settings, tmp_path):
         "metrics:expenditure_remove": expenditure.pk,
         "metrics:benefits_edit": benefit.pk,
         "metrics:benefits_remove": benefit.pk,
-        "plans:annex1": scheme.pk,
+        "schemes:annex1": scheme.pk,
         "plans:document_file": document.pk,
     }
     return plan, rows

@@ -13,6 +13,5 @@ urlpatterns = [
     path("plans/<int:plan_id>/<slug:table>/add/", views.row_edit, name="row_add"),
     path("plans/<int:plan_id>/<slug:table>/<int:row_id>/", views.row_edit, name="row_edit"),
     path("plans/<int:plan_id>/<slug:table>/<int:row_id>/remove/", views.row_delete, name="row_delete"),
-    path("plans/<int:plan_id>/schemes/<int:row_id>/annex-1/", views.annex1, name="annex1"),
     path("plans/<int:plan_id>/documents/<int:row_id>/file/", views.document_download, name="document_file"),
 ]

@@ -26,10 +26,10 @@ from plans.content.selectors import plan_history, plan_view, section_view
 from plans.content.task_summary import task_summary
 from plans.editing import LOCKED_MESSAGE, PlanNotEditable, StaleSection, refusal_message
 from plans.models import ProviderCommentary, RelatedDocument, Risk
-from schemes.forms import Annex1Form, MilestoneForm, SchemeForm
+from schemes.forms import MilestoneForm, SchemeForm
 from schemes.gantt import gantt
 from schemes.milestones import format_dependencies
-from schemes.models import ANNEX1_FIELDS, Milestone, Scheme
+from schemes.models import Milestone, Scheme
 
 
 def _context(request, plan_id, **lookup):
@@ -408,43 +408,6 @@ def row_delete(request, plan_id, table, row_id):
             "error": error,
             "revision": editing.section_revision(plan, section.slug),
         },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def annex1(request, plan_id, row_id):
-    plan, roles, can_edit = _context(request, plan_id)
-    scheme = get_object_or_404(Scheme, plan=plan, pk=row_id)
-    section = TABLES["schemes"].section_for(plan)
-    if request.method == "POST" and can_edit:
-        form = Annex1Form(request.POST, plan=plan)
-        if form.is_valid():
-            try:
-                editing.row_save(
-                    plan=plan,
-                    user=request.user,
-                    section=section.slug,
-                    revision=form.cleaned_data["revision"],
-                    instance=scheme,
-                    values=form.values(),
-                    label=lambda s: f"Scheme {s.ref} Annex 1",
-                )
-            except (StaleSection, PlanNotEditable) as exc:
-                form.add_error(None, refusal_message(exc))
-            else:
-                messages.success(request, f"Annex 1 for scheme {scheme.ref} saved")
-                return redirect("plans:section", plan.pk, section.slug)
-    else:
-        initial = scheme.annex1_values()
-        initial["revision"] = editing.section_revision(plan, section.slug)
-        form = Annex1Form(initial=initial, plan=plan)
-    annex = [(label, hint, render_markup(getattr(scheme, name))) for name, label, hint in ANNEX1_FIELDS]
-    return render(
-        request,
-        "plans/annex1.html",
-        {"plan": plan, "section": section, "scheme": scheme, "form": form, "can_edit": can_edit, "annex": annex},
-        status=400 if form.errors else 200,
     )
 
 

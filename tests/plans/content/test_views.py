@@ -386,26 +386,6 @@ class TestTables:
         assert "Scheme reference up1 is already used in this plan" in text_of(response)
         assert Scheme.objects.filter(plan=plan).count() == 1
 
-    def test_annex1_completes_the_scheme(self, client):
-        plan = PlanFactory()
-        scheme = SchemeFactory(plan=plan, ref="UP1")
-        client.force_login(editor_for(plan))
-        fields = [
-            "objective",
-            "overview",
-            "delivery_chain",
-            "evidence_base",
-            "impact",
-            "feedback_loop",
-            "success_factors",
-        ]
-        client.post(
-            reverse("plans:annex1", args=[plan.pk, scheme.pk]),
-            {"revision": section_revision(plan, "schemes"), **{f: f"About {f}" for f in fields}},
-        )
-        scheme.refresh_from_db()
-        assert scheme.annex1_complete
-
     def test_removing_a_row_is_recorded(self, client):
         plan = PlanFactory()
         risk = RiskFactory(plan=plan)
