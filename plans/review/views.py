@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bcf.core.issues import errors, warnings
+from plans import access
 from plans.access import plan_for_user, user_roles_for_plan
 from plans.content.checks import check_plan
 from plans.content.selectors import plan_view
@@ -170,7 +171,7 @@ def comment_add(request, plan_id, slug):
             return redirect(back)
     try:
         review.comment_add(plan=plan, user=request.user, section=slug, text=form.cleaned_data["text"], parent=parent)
-    except workflow.NotAllowed:
+    except access.NotAllowed:
         raise PermissionDenied from None
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
@@ -197,7 +198,7 @@ def outcome(request, plan_id):
                 conditions=data["conditions"],
                 comment=data["comment"],
             )
-        except workflow.NotAllowed:
+        except access.NotAllowed:
             raise PermissionDenied from None
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))

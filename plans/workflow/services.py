@@ -119,15 +119,19 @@ def _lock(plan):
     return locked
 
 
+def _history(*, plan, user, verb, field, old="", new="", payload=None):
+    """One line of the plan's workflow history."""
+    record(plan=plan, user=user, section=WORKFLOW, field=field, old=old, new=new, verb=verb, payload=payload)
+
+
 def _set_status(plan, user, status, note=""):
     old = plan.get_status_display()
     plan.status = status
     plan.save(update_fields=["status", "updated_at"])
     new = plan.get_status_display()
-    record(
+    _history(
         plan=plan,
         user=user,
-        section=WORKFLOW,
         field="Status",
         old=old,
         new=f"{new}: {note}" if note else new,
@@ -211,10 +215,9 @@ def _void_all(plan, user, why):
         signature.voided_at, signature.voided_by, signature.void_reason = at, user, why[:300]
         signature.save(update_fields=["voided_at", "voided_by", "void_reason"])
         signed = f"signed {timezone.localtime(signature.signed_at):%d/%m/%Y %H:%M}"
-        record(
+        _history(
             plan=plan,
             user=user,
-            section=WORKFLOW,
             field=f"Signature voided: {signature.on_behalf_of}",
             verb=Verb.SIGNATURE_VOIDED,
             old=", ".join(p for p in (signature.name, signature.position, signed) if p),
@@ -289,10 +292,9 @@ def plan_sign(*, plan, user, organisations):
             # The row lock makes this unreachable between our own processes; the constraint is the backstop.
             raise AlreadySigned(f"{organisation.name} has already signed.") from None
         signed_now.add(key)
-        record(
+        _history(
             plan=plan,
             user=user,
-            section=WORKFLOW,
             field=f"Signed on behalf of {organisation.name}",
             verb=Verb.SIGNED,
             old="",
@@ -322,10 +324,9 @@ def plan_decline(*, plan, user, reason):
         plan=plan, user=user, name=display_name(user), on_behalf_of=on_behalf_of, reason=reason, at=deadlines.now()
     )
     voided = _void_all(plan, user, f"Declined by {display_name(user)}")
-    record(
+    _history(
         plan=plan,
         user=user,
-        section=WORKFLOW,
         field=f"Declined on behalf of {on_behalf_of}",
         old="",
         new=reason,
@@ -370,10 +371,9 @@ def plan_submit(*, plan, user):
     deadline = deadlines.round_deadline(plan.edition, plan.round)
     plan.status, plan.date_submitted = PlanStatus.SUBMITTED, at
     plan.save(update_fields=["status", "date_submitted", "updated_at"])
-    record(
+    _history(
         plan=plan,
         user=user,
-        section=WORKFLOW,
         field="Status",
         old="Signed off",
         new="Submitted",
@@ -393,10 +393,9 @@ def plan_submit(*, plan, user):
         content_hash=view.content_hash,
     )
     stored = _store_files(submission, plan, at)
-    record(
+    _history(
         plan=plan,
         user=user,
-        section=WORKFLOW,
         field=f"Version {plan.version} submitted",
         verb=Verb.VERSION_STORED,
         old="",
@@ -447,10 +446,9 @@ def submission_add_missing_files(*, submission):
         raise WorkflowError(f"Version {submission.version}'s content has changed since it was submitted.")
     stored = _store_files(submission, plan, deadlines.now(), kinds=missing)
     for f in stored:
-        record(
+        _history(
             plan=plan,
             user=None,
-            section=WORKFLOW,
             field=f"Version {submission.version}: file added",
             verb=Verb.FILE_ADDED,
             old="",
@@ -467,10 +465,9 @@ def plan_return(*, plan, user, reasons):
     reasons = (reasons or "").strip()
     if not reasons:
         raise WorkflowError("Enter the reasons the plan is being returned.")
-    record(
+    _history(
         plan=plan,
         user=user,
-        section=WORKFLOW,
         field="Returned for resubmission",
         old="",
         new=reasons,
@@ -505,10 +502,9 @@ def plan_assure(*, plan, user, outcome, comment="", conditions=""):
         recorded_at=deadlines.now(),
     )
     details = "; ".join(p for p in (f"Conditions: {conditions}" if conditions else "", comment) if p)
-    record(
+    _history(
         plan=plan,
         user=user,
-        section=WORKFLOW,
         field="Assurance outcome",
         old="",
         new=f"{outcome} {details}".strip(),
@@ -657,29 +653,26 @@ def resubmission_start(*, plan, user, edition=None, round=None):
     new_plan.save(update_fields=["previous", "version", "updated_at"])
     _copy_files(old_view, new_plan)
     moved = f", moved to the {get_edition(edition).name}" if edition != plan.edition else ""
-    record(
+    _history(
         plan=new_plan,
         user=user,
-        section=WORKFLOW,
         field="Resubmission started",
         verb=Verb.RESUBMISSION_STARTED,
         old=f"Version {plan.version} ({plan.get_round_display()}, {plan.get_status_display().lower()})",
         new=f"Version {new_plan.version} ({new_plan.get_round_display()}) in draft{moved}",
     )
     if dropped:
-        record(
+        _history(
             plan=new_plan,
             user=user,
-            section=WORKFLOW,
             field="Not carried over to the new edition",
             verb=Verb.NOT_CARRIED_OVER,
             old="; ".join(dropped),
             new="",
         )
-    record(
+    _history(
         plan=plan,
         user=user,
-        section=WORKFLOW,
         field="Resubmission started",
         verb=Verb.RESUBMISSION_STARTED,
         old="",

@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from bcf.core.issues import errors, warnings
+from plans import deadlines
 from plans.access import (
     RULES,
     Action,
@@ -65,6 +66,18 @@ def transition_view(action):
         return wrapper
 
     return decorate
+
+
+def _reason_form(request, plan, form_class, act, success, template, extra=None):
+    """A transition that asks one question (a reason): the form, then the service, then back to the
+    plan with `success`; `extra` gives the page's other context when the form is shown."""
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        act(form.cleaned_data)
+        messages.success(request, success)
+        return _overview(plan)
+    context = {"plan": plan, "form": form, **(extra() if extra else {})}
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 def _issue_links(plan, issues):
@@ -158,34 +171,27 @@ def decline(request, plan):
     organisations = workflow.organisations_for(request.user, plan)
     if not organisations:
         raise PermissionDenied
-    form = DeclineForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        workflow.plan_decline(plan=plan, user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(
-            request, "You have declined to sign. The plan is back in draft and the editors have your reason."
-        )
-        return _overview(plan)
-    return render(
+    return _reason_form(
         request,
+        plan,
+        DeclineForm,
+        lambda data: workflow.plan_decline(plan=plan, user=request.user, reason=data["reason"]),
+        "You have declined to sign. The plan is back in draft and the editors have your reason.",
         "plans/workflow/decline.html",
-        {"plan": plan, "form": form, "organisations": organisations},
-        status=400 if form.errors else 200,
+        lambda: {"organisations": organisations},
     )
 
 
 @transition_view(Action.REOPEN)
 def reopen(request, plan):
-    form = ReopenForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        workflow.plan_reopen(plan=plan, user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, "The plan is back in draft. Every signature has been voided.")
-        return _overview(plan)
-    signed = [b for b in plan_view(plan).signatures if b.signed]
-    return render(
+    return _reason_form(
         request,
+        plan,
+        ReopenForm,
+        lambda data: workflow.plan_reopen(plan=plan, user=request.user, reason=data["reason"]),
+        "The plan is back in draft. Every signature has been voided.",
         "plans/workflow/reopen.html",
-        {"plan": plan, "form": form, "signed": signed},
-        status=400 if form.errors else 200,
+        lambda: {"signed": [b for b in plan_view(plan).signatures if b.signed]},
     )
 
 
@@ -200,7 +206,7 @@ def submit(request, plan):
         else:
             return redirect("workflow:submitted", plan.pk)
     view = plan_view(plan)
-    deadline = workflow.round_deadline(plan.edition, plan.round)
+    deadline = deadlines.round_deadline(plan.edition, plan.round)
     files = [(FileKind(kind).label, workflow.exporter_for(kind) is not None) for kind in workflow.FILE_TYPES]
     return render(
         request,
@@ -209,7 +215,7 @@ def submit(request, plan):
             "plan": plan,
             "view": view,
             "deadline": deadline,
-            "late": deadline is not None and workflow.now() > deadline,
+            "late": deadline is not None and deadlines.now() > deadline,
             "files": files,
             "error": error,
             "warnings": _issue_links(plan, warnings(check_plan(view))),
@@ -235,13 +241,13 @@ def _files(submission):
 
 @transition_view(Action.RETURN)
 def return_plan(request, plan):
-    form = ReturnForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        workflow.plan_return(plan=plan, user=request.user, reasons=form.cleaned_data["reasons"])
-        messages.success(request, "The plan has been returned. Its editors have been emailed your reasons.")
-        return _overview(plan)
-    return render(
-        request, "plans/workflow/return.html", {"plan": plan, "form": form}, status=400 if form.errors else 200
+    return _reason_form(
+        request,
+        plan,
+        ReturnForm,
+        lambda data: workflow.plan_return(plan=plan, user=request.user, reasons=data["reasons"]),
+        "The plan has been returned. Its editors have been emailed your reasons.",
+        "plans/workflow/return.html",
     )
 
 

@@ -130,7 +130,7 @@ class TestStoredSummary:
 
     def test_the_deadline_warning_is_counted_when_read_not_stored(self, monkeypatch):
         plan = PlanFactory()
-        deadline = workflow.round_deadline(plan.edition, plan.round)
+        deadline = deadlines.round_deadline(plan.edition, plan.round)
         monkeypatch.setattr(deadlines, "now", lambda: deadline - datetime.timedelta(days=1))
         before = task_summary.task_summary(plan)
         plan.refresh_from_db()

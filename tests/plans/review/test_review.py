@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from plans import access
 from plans.models import AssuranceOutcome, PlanStatus, Role, SectionComment, SubmissionFile
 from plans.review import services as review
 from plans.workflow import services as workflow
@@ -203,7 +204,7 @@ class TestComments:
             review.comment_add(
                 plan=submitted, user=person(NOTTS_REVIEWER), section=first_question_section(submitted).slug, text=" "
             )
-        with pytest.raises(workflow.NotAllowed):
+        with pytest.raises(access.NotAllowed):
             review.comment_add(
                 plan=submitted, user=person(NATIONAL), section=first_question_section(submitted).slug, text="x"
             )
@@ -239,7 +240,7 @@ class TestOutcome:
     def test_the_service_refuses_conditions_missing_and_editors(self, submitted):
         with pytest.raises(workflow.WorkflowError):
             workflow.plan_assure(plan=submitted, user=person(NOTTS_REVIEWER), outcome="Approved subject to conditions")
-        with pytest.raises(workflow.NotAllowed):
+        with pytest.raises(access.NotAllowed):
             workflow.plan_assure(plan=submitted, user=person(NOTTS_EDITOR), outcome="Approved")
         assert not AssuranceOutcome.objects.exists()
 

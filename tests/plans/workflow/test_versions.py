@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from plans import access
 from plans.content.document import plan_document
 from plans.content.selectors import plan_view
 from plans.content.services import answers_save, summary_save
@@ -126,7 +127,7 @@ class TestResubmission:
         assert client.get(reverse("workflow:resubmit", args=[returned.pk])).status_code == 403
 
     def test_drafts_cannot_be_resubmitted(self, demo):
-        with pytest.raises(workflow.WrongState):
+        with pytest.raises(access.WrongState):
             workflow.resubmission_start(plan=demo["nottinghamshire"], user=person(NOTTS_EDITOR))
 
     def test_uploaded_files_are_copied_so_the_new_draft_never_shares_them(self, demo):

@@ -17,7 +17,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 
 from bcf.core.issues import WARNING
-from plans import deadlines
+from plans import access, deadlines
 from plans.content.checks import check_plan
 from plans.content.document import plan_document
 from plans.content.selectors import plan_view
@@ -148,7 +148,7 @@ class TestMarkReady:
 
     def test_only_an_editor_marks_a_plan_ready(self, client, notts):
         signatory = person(NOTTS_COUNCIL)
-        with pytest.raises(workflow.NotAllowed):
+        with pytest.raises(access.NotAllowed):
             workflow.plan_mark_ready(plan=notts, user=signatory)
         client.force_login(signatory)
         assert client.post(reverse("workflow:mark_ready", args=[notts.pk])).status_code == 403
@@ -225,7 +225,7 @@ class TestSigning:
         assert {s.name for s in signatures} == {"Amanda Sullivan"}
 
     def test_name_position_and_time_come_from_the_account_and_the_server(self, client, ready):
-        before = workflow.now()
+        before = deadlines.now()
         client.force_login(person(NOTTS_COUNCIL))
         client.post(
             reverse("workflow:sign", args=[ready.pk]),
@@ -234,7 +234,7 @@ class TestSigning:
         signature = Signature.objects.get(plan=ready, kind=SignatureKind.COUNCIL)
         assert signature.name == "David Pearson"
         assert signature.position == "Corporate Director, Adult Social Care, Health and Public Protection"
-        assert before <= signature.signed_at <= workflow.now()
+        assert before <= signature.signed_at <= deadlines.now()
         assert signature.content_hash == plan_view(ready).content_hash
 
     def test_a_signatory_of_another_hwb_gets_404(self, client, ready):
@@ -244,7 +244,7 @@ class TestSigning:
             assert client.get(reverse(f"workflow:{name}", args=[ready.pk])).status_code == 404, name
         response = client.post(reverse("workflow:sign", args=[ready.pk]), {"organisations": ["council"]})
         assert response.status_code == 404
-        with pytest.raises(workflow.NotAllowed):
+        with pytest.raises(access.NotAllowed):
             workflow.plan_sign(plan=ready, user=outsider, organisations=["council"])
         assert not Signature.objects.filter(plan=ready).exists()
 
@@ -254,7 +254,7 @@ class TestSigning:
         response = client.post(reverse("workflow:sign", args=[ready.pk]), {"organisations": [f"ccg:{bassetlaw.pk}"]})
         assert response.status_code == 400
         assert "Select the organisation you are signing for" in text_of(response)
-        with pytest.raises(workflow.NotAllowed):
+        with pytest.raises(access.NotAllowed):
             workflow.plan_sign(plan=ready, user=person(NOTTS_COUNCIL), organisations=[f"ccg:{bassetlaw.pk}"])
         editor = person(NOTTS_EDITOR)
         client.force_login(editor)
@@ -275,14 +275,14 @@ class TestSigning:
                 kind="council",
                 on_behalf_of="Nottinghamshire County Council",
                 name="A Second Person",
-                signed_at=workflow.now(),
+                signed_at=deadlines.now(),
                 content_hash=original.content_hash,
             )
         ccg = original.plan.ordered_ccgs()[0]
         sign_as(NOTTS_CCG_SIGNATORIES[0], ready)
         with pytest.raises(IntegrityError), transaction.atomic():
             Signature.objects.create(
-                plan=ready, kind="ccg", ccg=ccg, on_behalf_of=ccg.name, name="X", signed_at=workflow.now()
+                plan=ready, kind="ccg", ccg=ccg, on_behalf_of=ccg.name, name="X", signed_at=deadlines.now()
             )
 
     def test_a_change_after_signing_invalidates_the_signature_even_made_directly_in_the_database(self, client, ready):
@@ -379,7 +379,7 @@ class TestDeclineAndReopen:
         assert workflow.plan_mark_ready(plan=plan, user=person(NOTTS_EDITOR)).status == PlanStatus.AWAITING_SIGN_OFF
 
     def test_only_editors_reopen(self, client, ready):
-        with pytest.raises(workflow.NotAllowed):
+        with pytest.raises(access.NotAllowed):
             workflow.plan_reopen(plan=ready, user=person(NOTTS_COUNCIL))
         client.force_login(person(NOTTS_COUNCIL))
         assert client.post(reverse("workflow:reopen", args=[ready.pk])).status_code == 403
@@ -469,12 +469,12 @@ class TestSubmission:
         assert warnings and warnings[0].level == WARNING
 
     def test_only_a_signed_off_plan_is_submitted_and_only_by_an_editor_or_the_chair(self, client, ready, signed_off):
-        with pytest.raises(workflow.NotAllowed):
+        with pytest.raises(access.NotAllowed):
             workflow.plan_submit(plan=signed_off, user=person(NOTTS_COUNCIL))
         client.force_login(person(NOTTS_REVIEWER))
         assert client.post(reverse("workflow:submit", args=[signed_off.pk])).status_code == 403
         submission = workflow.plan_submit(plan=signed_off, user=person(NOTTS_EDITOR))
-        with pytest.raises(workflow.WrongState):
+        with pytest.raises(access.WrongState):
             workflow.plan_submit(plan=signed_off, user=person(NOTTS_EDITOR))
         assert Submission.objects.filter(plan=signed_off).get() == submission
         client.force_login(person(NOTTS_EDITOR))
@@ -559,7 +559,7 @@ class TestAfterSubmission:
         self, client, signed_off, mailoutbox, django_capture_on_commit_callbacks
     ):
         workflow.plan_submit(plan=signed_off, user=person(NOTTS_EDITOR))
-        with pytest.raises(workflow.NotAllowed):
+        with pytest.raises(access.NotAllowed):
             workflow.plan_return(plan=signed_off, user=person(NOTTS_EDITOR), reasons="Editors cannot return it")
         client.force_login(person(NOTTS_REVIEWER))
         response = client.post(reverse("workflow:return", args=[signed_off.pk]), {"reasons": ""})
