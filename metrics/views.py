@@ -36,7 +36,7 @@ def _context(request, plan_id):
 
 
 def _locked(request, plan, to):
-    messages.error(request, LOCKED_MESSAGE.format(status=plan.get_status_display().lower()))
+    messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
     return redirect(to, plan.pk)
 
 

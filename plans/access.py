@@ -15,6 +15,7 @@ from django.http import Http404
 from plans.models import (
     SIGN_OFF_STATES,
     SUBMITTED_STATES,
+    AssuranceOutcomeChoice,
     Plan,
     PlanStatus,
     Role,
@@ -34,6 +35,7 @@ class Action(StrEnum):
     SUBMIT = "submit"
     RETURN = "return"
     ASSURE = "assure"
+    CORRECT_OUTCOME = "correct_outcome"
     RESUBMIT = "resubmit"
     REVIEW = "review"
     START_COMMENT = "start_comment"
@@ -47,6 +49,11 @@ class Rule:
     to: str | None = None  # the state a transition moves the plan to; None when it depends (signing)
     verb: str = ""  # what the refusal says cannot be done to the plan ("marked ready for sign-off")
     doing: str = ""  # what the user is told they cannot do ("mark this plan ready for sign-off")
+    when: object = None  # plan -> bool: a further condition on the plan beyond its state
+    unless: str = ""  # the refusal when `when` does not hold
+
+    def allows(self, plan):
+        return plan.status in self.states and (self.when is None or self.when(plan))
 
 
 ANY_STATE = frozenset(PlanStatus)
@@ -83,12 +90,17 @@ RULES = {
         "submitted",
         "submit this plan",
     ),
+    # Returned for resubmission; an approved-subject-to-conditions version can be returned to meet them.
     Action.RETURN: Rule(
         frozenset({Role.REVIEWER}),
-        frozenset({PlanStatus.SUBMITTED}),
+        frozenset({PlanStatus.SUBMITTED, PlanStatus.ASSURED}),
         PlanStatus.RETURNED,
         "returned",
         "return this plan",
+        when=lambda plan: (
+            plan.status == PlanStatus.SUBMITTED or plan.outcome == AssuranceOutcomeChoice.APPROVED_SUBJECT_TO_CONDITIONS
+        ),
+        unless="The plan has been approved, so it cannot be returned.",
     ),
     Action.ASSURE: Rule(
         frozenset({Role.REVIEWER}),
@@ -96,6 +108,16 @@ RULES = {
         PlanStatus.ASSURED,
         "assured",
         "record the assurance outcome",
+    ),
+    # A reviewer puts right an outcome recorded in error; the plan moves to the state the new one gives.
+    Action.CORRECT_OUTCOME: Rule(
+        frozenset({Role.REVIEWER}),
+        frozenset({PlanStatus.ASSURED, PlanStatus.RETURNED}),
+        None,
+        "given another outcome",
+        "correct the assurance outcome",
+        when=lambda plan: bool(plan.outcome) and not plan.next_versions.exists(),
+        unless="No outcome can be corrected: none was recorded, or a new version has been started from this one.",
     ),
     # A new version in DRAFT; the old one keeps its state.
     Action.RESUBMIT: Rule(frozenset({Role.EDITOR}), SUBMITTED_STATES, None, "resubmitted", "start a resubmission"),
@@ -183,7 +205,7 @@ def can(user, action, plan, roles=None):
     """Whether the user may take the action on the plan as it is now. `roles`: the user's roles on
     the plan when the caller has them already."""
     rule = RULES[action]
-    if plan.status not in rule.states:
+    if not rule.allows(plan):
         return False
     if roles is None:
         roles = user_roles_for_plan(user, plan)
@@ -201,7 +223,9 @@ def require_state(action, plan):
     """Raise WrongState, with words for the person, unless the action can be taken in the plan's state."""
     rule = RULES[action]
     if plan.status not in rule.states:
-        raise WrongState(f"The plan is {plan.get_status_display().lower()}, so it cannot be {rule.verb}.")
+        raise WrongState(f"The plan is {plan.status_label.lower()}, so it cannot be {rule.verb}.")
+    if rule.when is not None and not rule.when(plan):
+        raise WrongState(rule.unless)
 
 
 def require(user, action, plan):

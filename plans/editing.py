@@ -83,7 +83,7 @@ def lock_for_edit(plan_id, section=None, revision=None):
     """Lock the plan row (and the section counter) for the rest of the transaction."""
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     if plan.status != PlanStatus.DRAFT:
-        raise PlanNotEditable(plan.get_status_display())
+        raise PlanNotEditable(plan.status_label)
     counter = None
     if section is not None:
         counter, _ = SectionRevision.objects.select_for_update().get_or_create(plan=plan, section=section)

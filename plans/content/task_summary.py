@@ -29,6 +29,7 @@ from metrics.checks import SOCIAL_CARE_QUESTION, part2_issues
 from metrics.selectors import cached_part2_view
 from metrics.tasks import part2_tasks
 from plans import editions as ed
+from plans.content import selectors
 from plans.content.checks import (
     COMPLETED,
     READS_OTHER_ANSWERS,
@@ -39,7 +40,7 @@ from plans.content.checks import (
     section_status,
     section_statuses,
 )
-from plans.content.selectors import PlanView, plan_view
+from plans.content.selectors import PlanView
 from plans.editing import after_write
 from plans.editions import get_edition
 from plans.models import Answer, Decline, Plan
@@ -95,7 +96,7 @@ def refresh_after_commit(plan_id):
 def refresh(plan_id):
     """Work out the summary from the plan as it is now and store it, unless the plan has changed
     again meanwhile (the store is conditional on the revision it was worked out from)."""
-    view = plan_view(plan_id)
+    view = selectors.plan_view(plan_id)  # looked up when called: tests stand in a concurrent write
     part2 = cached_part2_view(view.plan)  # view.part2 is None for an empty Part 2; its tasks still show
     part2_found = part2_issues(view, part2)
     issues = check_content(view, part2_found)

@@ -147,7 +147,7 @@ def _questions_page(request, plan, section, can_edit):
     previews = {}
     if request.method == "POST":
         if not can_edit:
-            messages.error(request, LOCKED_MESSAGE.format(status=plan.get_status_display().lower()))
+            messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
             return redirect("plans:section", plan.pk, section.slug)
         action = request.POST.get("action", "save")
         data = request.POST
@@ -235,7 +235,7 @@ def _summary_page(request, plan, section, can_edit):
     view = plan_view(plan)
     if request.method == "POST":
         if not can_edit:
-            messages.error(request, LOCKED_MESSAGE.format(status=plan.get_status_display().lower()))
+            messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
             return redirect("plans:section", plan.pk, section.slug)
         form = SummaryForm(request.POST)
         if form.is_valid():
@@ -325,7 +325,7 @@ def row_edit(request, plan_id, table, row_id=None):
     section = table_def.section_for(plan)
     instance = get_object_or_404(table_def.model, plan=plan, pk=row_id) if row_id else None
     if not can_edit:
-        messages.error(request, LOCKED_MESSAGE.format(status=plan.get_status_display().lower()))
+        messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
         return redirect("plans:section", plan.pk, section.slug)
     kwargs = {"plan": plan}
     if table_def.form in (SchemeForm, MilestoneForm):
@@ -377,7 +377,7 @@ def row_delete(request, plan_id, table, row_id):
     section = table_def.section_for(plan)
     instance = get_object_or_404(table_def.model, plan=plan, pk=row_id)
     if not can_edit:
-        messages.error(request, LOCKED_MESSAGE.format(status=plan.get_status_display().lower()))
+        messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
         return redirect("plans:section", plan.pk, section.slug)
     error = None
     if request.method == "POST":

@@ -24,6 +24,7 @@ class Verb(models.TextChoices):
     FILE_ADDED = "file_added", "File added to a submitted version"
     RETURNED = "returned", "Returned for resubmission"
     ASSURED = "assured", "Assurance outcome recorded"
+    OUTCOME_CORRECTED = "outcome_corrected", "Assurance outcome corrected"
     RESUBMISSION_STARTED = "resubmission_started", "Resubmission started"
     NOT_CARRIED_OVER = "not_carried_over", "Not carried over to the new edition"
 

@@ -29,6 +29,18 @@ class PlanStatus(models.TextChoices):
     ASSURED = "ASSURED", "Assured"
 
 
+class AssuranceOutcomeChoice(models.TextChoices):
+    APPROVED = "Approved", "Approved"
+    APPROVED_WITH_SUPPORT = "Approved with support", "Approved with support"
+    APPROVED_SUBJECT_TO_CONDITIONS = "Approved subject to conditions", "Approved subject to conditions"
+    NOT_APPROVED = "Not approved", "Not approved"
+
+    @property
+    def closes_the_round(self):
+        """Approved, or approved with support: nothing more is asked of the Board this round."""
+        return self in (AssuranceOutcomeChoice.APPROVED, AssuranceOutcomeChoice.APPROVED_WITH_SUPPORT)
+
+
 # Status groups, spelled once. Read-only awaiting signatures; sent to the area team; signed by the chair.
 SIGN_OFF_STATES = frozenset({PlanStatus.AWAITING_SIGN_OFF, PlanStatus.SIGNED_OFF})
 SUBMITTED_STATES = frozenset({PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.ASSURED})
@@ -46,6 +58,11 @@ class Plan(models.Model):
     round = models.CharField("submission round", max_length=20, choices=ROUND_CHOICES)
     status = models.CharField("status", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     version = models.PositiveIntegerField("version", default=1)
+    # The area team's assurance outcome of this version (its AssuranceOutcome), kept on the row so the
+    # status can be said in words on every list without a join.
+    outcome = models.CharField(
+        "assurance outcome", max_length=40, choices=AssuranceOutcomeChoice.choices, blank=True, editable=False
+    )
     previous = models.ForeignKey(
         "self",
         null=True,
@@ -96,6 +113,16 @@ class Plan(models.Model):
     @property
     def is_editable(self):
         return self.status == PlanStatus.DRAFT
+
+    @property
+    def status_label(self):
+        """The state in words: an assured version says its outcome, and a version that was not
+        approved says so; never "Assured" for a plan that was not approved."""
+        if self.outcome and self.status in (PlanStatus.ASSURED, PlanStatus.RETURNED):
+            if self.status == PlanStatus.RETURNED:
+                return f"{self.get_outcome_display()}: returned"
+            return self.get_outcome_display()
+        return self.get_status_display()
 
     @property
     def local_authority(self):

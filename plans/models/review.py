@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from plans.models.organisations import Role
-from plans.models.plan import Plan
+from plans.models.plan import AssuranceOutcomeChoice, Plan
 
 #
 # plans/review.py writes these; plan_assure in plans/workflow.py writes the outcome with the state.
@@ -39,13 +39,6 @@ class SectionComment(models.Model):
 
     def __str__(self):
         return f"{self.author_name} on {self.section}: {self.text[:60]}"
-
-
-class AssuranceOutcomeChoice(models.TextChoices):
-    APPROVED = "Approved", "Approved"
-    APPROVED_WITH_SUPPORT = "Approved with support", "Approved with support"
-    APPROVED_SUBJECT_TO_CONDITIONS = "Approved subject to conditions", "Approved subject to conditions"
-    NOT_APPROVED = "Not approved", "Not approved"
 
 
 class AssuranceOutcome(models.Model):

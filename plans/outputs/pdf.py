@@ -556,7 +556,7 @@ def document_context(view, digest):
         "hwb": plan.hwb,
         "ccgs": view.ccgs,
         "is_draft": plan.status == PlanStatus.DRAFT,
-        "status": plan.get_status_display(),
+        "status": plan.status_label,
         "round_label": round_label,
         "deadline": _deadline(deadline),
         "short_hash": digest[:12],

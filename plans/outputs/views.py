@@ -8,7 +8,7 @@ import logging
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from plans.access import plan_for_user
 from plans.content.selectors import plan_view
+from plans.outputs.letter import letter_filename, letter_pdf
 from plans.outputs.pdf import is_cached, plan_pdf
 from plans.outputs.workbook import CONTENT_TYPE, workbook_bytes, workbook_filename
 
@@ -71,5 +72,18 @@ def workbook(request, plan_id):
     plan = plan_for_user(request.user, plan_id)
     response = HttpResponse(workbook_bytes(plan), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, workbook_filename(plan))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def outcome_letter(request, plan_id):
+    """The assurance outcome letter of a version, for everyone who may read the plan."""
+    plan = plan_for_user(request.user, plan_id, related=("hwb__local_authority", "hwb__area_team"))
+    if not plan.outcome:
+        raise Http404("No outcome has been recorded for this version")
+    response = HttpResponse(letter_pdf(plan), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, letter_filename(plan))
     response["X-Content-Type-Options"] = "nosniff"
     return response

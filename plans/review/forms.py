@@ -64,14 +64,26 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, **kwargs):
+    reason = forms.CharField(
+        label="Why are you correcting the outcome?",
+        help_text="Kept in the plan's history with the outcome it replaces.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, correcting=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.correcting = correcting
+        if not correcting:
+            del self.fields["reason"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.radios("outcome", legend_size=Size.MEDIUM),
             Field.textarea("conditions", rows=4, max_characters=TEXT_MAX),
             Field.textarea("comment", rows=4, max_characters=TEXT_MAX),
+            *([Field.textarea("reason", rows=3, max_characters=1000)] if correcting else []),
         )
 
     def clean(self):
@@ -81,4 +93,6 @@ class OutcomeForm(forms.Form):
             and not (data.get("conditions") or "").strip()
         ):
             self.add_error("conditions", "Enter the conditions the plan is approved subject to")
+        if self.correcting and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why you are correcting the outcome")
         return data

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bcf.core.issues import errors, warnings
 from plans import access
-from plans.access import plan_for_user, user_roles_for_plan
+from plans.access import Action, plan_for_user, user_roles_for_plan
 from plans.content.checks import check_plan
 from plans.content.selectors import plan_view
 from plans.models import PlanStatus, Role, SectionComment
@@ -149,7 +149,9 @@ def plan_review(request, plan_id):
             "warnings": warnings(issues),
             "sections": sections,
             "has_previous": plan.previous_id is not None,
-            "can_record": plan.status == PlanStatus.SUBMITTED,
+            "can_record": access.can(request.user, Action.ASSURE, plan),
+            "can_return": access.can(request.user, Action.RETURN, plan),
+            "can_correct": access.can(request.user, Action.CORRECT_OUTCOME, plan),
         },
     )
 
@@ -183,32 +185,42 @@ def comment_add(request, plan_id, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome(request, plan_id):
+    """Record the assurance outcome of a submitted version, or correct one recorded in error."""
     plan = _reviewer_plan(request, plan_id)
-    if plan.status != PlanStatus.SUBMITTED:
-        messages.error(request, f"The plan is {plan.get_status_display().lower()}, so no outcome can be recorded.")
+    correcting = plan.status != PlanStatus.SUBMITTED
+    action = Action.CORRECT_OUTCOME if correcting else Action.ASSURE
+    try:
+        access.require(request.user, action, plan)
+    except access.NotAllowed:
+        raise PermissionDenied from None
+    except access.Refused as exc:
+        messages.error(request, str(exc))
         return redirect("review:plan", plan.pk)
-    form = OutcomeForm(request.POST if request.method == "POST" else None)
+    initial = None
+    if correcting:
+        recorded = plan.assurance
+        initial = {"outcome": recorded.outcome, "conditions": recorded.conditions, "comment": recorded.comment}
+    form = OutcomeForm(request.POST if request.method == "POST" else None, initial=initial, correcting=correcting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = {"outcome": data["outcome"], "conditions": data["conditions"], "comment": data["comment"]}
         try:
-            workflow.plan_assure(
-                plan=plan,
-                user=request.user,
-                outcome=data["outcome"],
-                conditions=data["conditions"],
-                comment=data["comment"],
-            )
+            if correcting:
+                workflow.plan_correct_outcome(plan=plan, user=request.user, reason=data["reason"], **fields)
+            else:
+                workflow.plan_assure(plan=plan, user=request.user, **fields)
         except access.NotAllowed:
             raise PermissionDenied from None
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
             return redirect("review:plan", plan.pk)
-        messages.success(request, f"Assurance outcome recorded: {data['outcome']}")
+        verb = "corrected" if correcting else "recorded"
+        messages.success(request, f"Assurance outcome {verb}: {data['outcome']}")
         return redirect("review:plan", plan.pk)
     return render(
         request,
         "plans/review/outcome.html",
-        {"plan": plan, "form": form},
+        {"plan": plan, "form": form, "correcting": correcting},
         status=400 if form.errors else 200,
     )
 
@@ -296,7 +308,7 @@ def national_csv(request):
                     plan.hwb.area_team.name if plan.hwb.area_team else "",
                     plan.get_round_display(),
                     plan.version,
-                    plan.get_status_display(),
+                    plan.status_label,
                     timezone.localtime(row.submission.submitted_at).strftime("%Y-%m-%d %H:%M")
                     if row.submission
                     else "",

@@ -5,7 +5,17 @@ from django import template
 
 from plans.access import Action, allowed_actions, user_roles_for_plan
 from plans.content.selectors import plan_view
-from plans.models import SUBMITTED_STATES, ChangeRecord, Decline, PlanStatus, Role, Submission, Verb
+from plans.models import (
+    SUBMITTED_STATES,
+    AssuranceOutcome,
+    AssuranceOutcomeChoice,
+    ChangeRecord,
+    Decline,
+    PlanStatus,
+    Role,
+    Submission,
+    Verb,
+)
 from plans.workflow import services as workflow
 
 register = template.Library()
@@ -20,9 +30,25 @@ STATUS_TAG_CLASSES = {
 }
 
 
+OUTCOME_TAG_CLASSES = {
+    AssuranceOutcomeChoice.APPROVED: "govuk-tag--green",
+    AssuranceOutcomeChoice.APPROVED_WITH_SUPPORT: "govuk-tag--turquoise",
+    AssuranceOutcomeChoice.APPROVED_SUBJECT_TO_CONDITIONS: "govuk-tag--yellow",
+    AssuranceOutcomeChoice.NOT_APPROVED: "govuk-tag--red",
+}
+
+
 @register.filter
 def status_tag_class(status):
     return STATUS_TAG_CLASSES.get(status, "govuk-tag--grey")
+
+
+@register.filter
+def plan_tag_class(plan):
+    """The tag colour of the plan's state in words (`Plan.status_label`): an outcome's own colour."""
+    if plan.outcome and plan.status in (PlanStatus.ASSURED, PlanStatus.RETURNED):
+        return OUTCOME_TAG_CLASSES.get(plan.outcome, "govuk-tag--grey")
+    return status_tag_class(plan.status)
 
 
 @register.simple_tag(takes_context=True)
@@ -76,6 +102,8 @@ def workflow_panel(context, plan):
         next_version = plan.next_versions.order_by("pk").first()
         panel["next_version"] = next_version
         panel["can_resubmit"] = is_editor and next_version is None and bool(workflow.resubmission_targets(plan))
+    if plan.outcome:
+        panel["assurance"] = AssuranceOutcome.objects.filter(plan=plan).first()
     if status == PlanStatus.RETURNED:
         panel["returned"] = ChangeRecord.objects.filter(plan=plan, verb=Verb.RETURNED).select_related("user").first()
     panel["has_versions"] = plan.previous_id is not None or "submission" in panel and panel["submission"] is not None

@@ -125,3 +125,16 @@ def returned(*, plan, by, reasons):
         "resubmit_url": link("workflow:resubmit", plan.pk),
     }
     return _send("returned", _people(_assignments(plan, [Role.EDITOR])), context)
+
+
+def outcome_recorded(*, plan, corrected=False):
+    """The area team's outcome (or its correction): the Board's editors and chair are told what it
+    is, its conditions and comment, and where to read it and download the outcome letter."""
+    context = {
+        **_base(plan),
+        "assurance": plan.assurance,
+        "corrected": corrected,
+        "letter_url": link("outputs:outcome_letter", plan.pk),
+        "resubmit_url": link("workflow:resubmit", plan.pk),
+    }
+    return _send("outcome_recorded", _editors_and_chairs(plan), context)

@@ -48,6 +48,7 @@ from plans.editions import EDITION_CHOICES, get_edition
 from plans.models import (
     SUBMITTED_STATES,
     AssuranceOutcome,
+    AssuranceOutcomeChoice,
     Decline,
     FileKind,
     Plan,
@@ -478,20 +479,33 @@ def plan_return(*, plan, user, reasons):
     return plan
 
 
-ASSURANCE_OUTCOMES = ("Approved", "Approved with support", "Approved subject to conditions", "Not approved")
+def _checked_outcome(outcome, conditions, comment):
+    if outcome not in AssuranceOutcomeChoice.values:
+        raise WorkflowError("Choose the assurance outcome.")
+    comment, conditions = (comment or "").strip(), (conditions or "").strip()
+    if outcome == AssuranceOutcomeChoice.APPROVED_SUBJECT_TO_CONDITIONS and not conditions:
+        raise WorkflowError("Enter the conditions the plan is approved subject to.")
+    return AssuranceOutcomeChoice(outcome), conditions, comment
+
+
+def _outcome_words(outcome, conditions, comment):
+    details = "; ".join(p for p in (f"Conditions: {conditions}" if conditions else "", comment) if p)
+    return f"{outcome.label} {details}".strip()
+
+
+def _state_for(outcome):
+    """Not approved returns the plan for resubmission; every other outcome assures it."""
+    return PlanStatus.RETURNED if outcome == AssuranceOutcomeChoice.NOT_APPROVED else PlanStatus.ASSURED
 
 
 @transaction.atomic
 def plan_assure(*, plan, user, outcome, comment="", conditions=""):
-    """SUBMITTED → ASSURED with the area team's outcome, kept as an AssuranceOutcome (conditions
-    are required when the plan is approved subject to conditions)."""
+    """SUBMITTED → the area team's outcome, kept as an AssuranceOutcome and on the plan row: Approved
+    and Approved with support close the round; Approved subject to conditions lists the conditions
+    (the plan can then be returned to meet them); Not approved returns the plan for resubmission."""
     plan = _lock(plan)
     require(user, Action.ASSURE, plan)
-    if outcome not in ASSURANCE_OUTCOMES:
-        raise WorkflowError("Choose the assurance outcome.")
-    comment, conditions = (comment or "").strip(), (conditions or "").strip()
-    if outcome == "Approved subject to conditions" and not conditions:
-        raise WorkflowError("Enter the conditions the plan is approved subject to.")
+    outcome, conditions, comment = _checked_outcome(outcome, conditions, comment)
     AssuranceOutcome.objects.create(
         plan=plan,
         outcome=outcome,
@@ -501,16 +515,54 @@ def plan_assure(*, plan, user, outcome, comment="", conditions=""):
         recorded_by_name=display_name(user),
         recorded_at=deadlines.now(),
     )
-    details = "; ".join(p for p in (f"Conditions: {conditions}" if conditions else "", comment) if p)
     _history(
         plan=plan,
         user=user,
         field="Assurance outcome",
-        old="",
-        new=f"{outcome} {details}".strip(),
+        new=_outcome_words(outcome, conditions, comment),
         verb=Verb.ASSURED,
     )
-    _set_status(plan, user, PlanStatus.ASSURED, note=outcome)
+    if outcome == AssuranceOutcomeChoice.NOT_APPROVED:
+        _history(
+            plan=plan, user=user, field="Returned for resubmission", new=comment or outcome.label, verb=Verb.RETURNED
+        )
+    plan.outcome = outcome
+    plan.save(update_fields=["outcome", "updated_at"])
+    _set_status(plan, user, _state_for(outcome), note=outcome.label)
+    _after_commit(notifications.outcome_recorded, plan=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_correct_outcome(*, plan, user, outcome, reason, comment="", conditions=""):
+    """A reviewer puts right an outcome recorded in error: the outcome, conditions and comment are
+    replaced, the old ones kept in the history with the reason, and the plan moves to the state the
+    new outcome gives. Not once a new version has been started from this one."""
+    plan = _lock(plan)
+    require(user, Action.CORRECT_OUTCOME, plan)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Enter why the outcome is being corrected.")
+    outcome, conditions, comment = _checked_outcome(outcome, conditions, comment)
+    recorded = AssuranceOutcome.objects.select_for_update().get(plan=plan)
+    before = _outcome_words(AssuranceOutcomeChoice(recorded.outcome), recorded.conditions, recorded.comment)
+    recorded.outcome, recorded.conditions, recorded.comment = outcome, conditions, comment
+    recorded.recorded_by, recorded.recorded_by_name, recorded.recorded_at = user, display_name(user), deadlines.now()
+    recorded.save()
+    _history(
+        plan=plan,
+        user=user,
+        field=f"Assurance outcome corrected: {reason}",
+        old=before,
+        new=_outcome_words(outcome, conditions, comment),
+        verb=Verb.OUTCOME_CORRECTED,
+        payload={"reason": reason},
+    )
+    plan.outcome = outcome
+    plan.save(update_fields=["outcome", "updated_at"])
+    if plan.status != _state_for(outcome):
+        _set_status(plan, user, _state_for(outcome), note=outcome.label)
+    _after_commit(notifications.outcome_recorded, plan=plan, corrected=True)
     return plan
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from bcf.core.issues import COMPLETED, IN_PROGRESS, NOT_STARTED
 from metrics.admin import ReferenceDataAdmin
 from metrics.models import ReferenceData
-from plans import deadlines
+from plans import deadlines, editing
 from plans.content import checks, selectors, task_summary
 from plans.content.services import answers_save
 from plans.editing import section_revision
@@ -105,7 +105,7 @@ class TestStoredSummary:
 
         def view_then_a_concurrent_write(plan_id):
             view = real_plan_view(plan_id)
-            task_summary.touch(plan_id)  # another request's write, committed while this one worked
+            editing.touch(plan_id)  # another request's write, committed while this one worked
             return view
 
         monkeypatch.setattr(selectors, "plan_view", view_then_a_concurrent_write)

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from plans.content import task_summary
+from plans import editing
 from plans.editing import section_revision
 from plans.editions import get_edition
 from plans.models import Answer, ChangeRecord, PlanStatus, RelatedDocument, Risk, Role
@@ -150,7 +150,7 @@ class TestTaskList:
             SchemeFactory(plan=plan)
             RiskFactory(plan=plan)
             MilestoneFactory(plan=plan, number=n + 10)
-        task_summary.touch(plan.pk)  # as a write through the services does: the statuses are worked out again
+        editing.touch(plan.pk)  # as a write through the services does: the statuses are worked out again
         with django_assert_max_num_queries(len(small.captured_queries)):
             response = client.get(reverse("plans:overview", args=[plan.pk]))
         assert response.status_code == 200

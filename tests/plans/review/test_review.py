@@ -233,9 +233,11 @@ class TestOutcome:
         assert outcome.recorded_by == person(NOTTS_REVIEWER)
         page = text_of(client.get(reverse("review:plan", args=[submitted.pk])))
         assert "Approved subject to conditions" in page and "Agree the DFG split" in page
-        # Once assured there is no second outcome.
-        assert client.post(url, {"outcome": "Approved"}).status_code == 302
+        # Once recorded, a second outcome is a correction, and a correction needs its reason.
+        response = client.post(url, {"outcome": "Approved"})
+        assert response.status_code == 400 and "Enter why you are correcting the outcome" in text_of(response)
         assert AssuranceOutcome.objects.count() == 1
+        assert AssuranceOutcome.objects.get().outcome == "Approved subject to conditions"
 
     def test_the_service_refuses_conditions_missing_and_editors(self, submitted):
         with pytest.raises(workflow.WorkflowError):
