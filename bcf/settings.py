@@ -65,7 +65,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bcf.core.context_processors.service",
+                "plans.context_processors.service",
             ],
         },
     },
@@ -132,7 +132,7 @@ WHITENOISE_USE_FINDERS = DEBUG or not PRODUCTION
 # Uploaded files live outside any web root and are served only through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "uploads"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
-# Rendered Part 1 PDFs, one file per content hash (plans/exports/pdf.py); safe to empty at any time.
+# Rendered Part 1 PDFs, one file per content hash (plans/outputs/pdf.py); safe to empty at any time.
 PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR", BASE_DIR / "var" / "pdf-cache"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -1,22 +1,34 @@
 """Part 2 charts as self-contained SVG (matplotlib's SVG backend), each with a text alternative.
 
 The same images go into the pages and the PDF. matplotlib is slow to import, so it is imported
-here only, and this module only when a chart is drawn.
+only when a chart is drawn (`load_matplotlib`).
 """
 
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
-import matplotlib
+from metrics.formatting import format_count, format_metric_value, format_money
 
-matplotlib.use("svg")
 
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    svg: str  # a complete <svg> element, no external references
+    alt: str  # the text alternative
 
-from .formatting import format_count, format_metric_value, format_money  # noqa: E402
-from .selectors import Chart  # noqa: E402
+
+def load_matplotlib():
+    """matplotlib with the SVG backend, and the two classes the charts use (imported on first draw)."""
+    import matplotlib
+
+    matplotlib.use("svg")
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    return matplotlib, Figure, FuncFormatter
+
 
 BLUE = "#1d70b8"
 GREY = "#505a5f"
@@ -38,7 +50,7 @@ RC = {
 }
 
 
-def _svg(figure, slug, title, alt):
+def svg_element(figure, slug, title, alt):
     """The figure as an <svg> element to inline: no XML prolog, DTD or metadata (they point outside
     the document), ids prefixed so several charts can share a page, and a title and description."""
     buffer = io.StringIO()
@@ -121,6 +133,7 @@ def p4p_chart(p4p, slug="p4p"):
     """Baseline against planned admissions for each quarter of the performance period."""
     if p4p is None or not any(q.baseline is not None or q.plan is not None for q in p4p.quarters):
         return None
+    matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
         figure = Figure(figsize=(7.2, 3.8), layout="constrained")
         axes = figure.subplots()
@@ -145,13 +158,14 @@ def p4p_chart(p4p, slug="p4p"):
         alt = f"Bar chart of non-elective admissions. {'; '.join(parts)}."
         if p4p.avoided is not None:
             alt += f" In total {format_count(p4p.avoided)} fewer admissions planned than the baseline."
-        return Chart(title=title, svg=_svg(figure, slug, title, alt), alt=alt)
+        return Chart(title=title, svg=svg_element(figure, slug, title, alt), alt=alt)
 
 
 def expenditure_chart(by_area, slug="spend"):
     """Planned expenditure by area of spend, 2014/15 against 2015/16."""
     if not by_area:
         return None
+    matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
         figure = Figure(figsize=(7.2, 1.1 + 0.55 * len(by_area)), layout="constrained")
         axes = figure.subplots()
@@ -173,7 +187,7 @@ def expenditure_chart(by_area, slug="spend"):
             for area, years in by_area
         ]
         alt = f"Bar chart of planned expenditure. {'; '.join(parts)}."
-        return Chart(title=title, svg=_svg(figure, slug, title, alt), alt=alt)
+        return Chart(title=title, svg=svg_element(figure, slug, title, alt), alt=alt)
 
 
 def metric_chart(metric, slug):
@@ -182,6 +196,7 @@ def metric_chart(metric, slug):
     if sum(1 for _, value in points if value is not None) < 2:
         return None
     definition = metric.definition
+    matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
         figure = Figure(figsize=(7.2, 2.8), layout="constrained")
         axes = figure.subplots()
@@ -207,7 +222,7 @@ def metric_chart(metric, slug):
         title = f"{metric.definition.label}: baseline and plan"
         parts = [f"{label}: {format_metric_value(definition, v) or 'not given'}" for label, v in points]
         alt = f"Line chart of {metric.name}. {'; '.join(parts)}."
-        return Chart(title=title, svg=_svg(figure, slug, title, alt), alt=alt)
+        return Chart(title=title, svg=svg_element(figure, slug, title, alt), alt=alt)
 
 
 def _wrap(text, width):

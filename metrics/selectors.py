@@ -2,15 +2,16 @@
 workbook and the JSON, with every computed figure taken from metrics.calculations."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Prefetch
 
-from . import calculations as calc
-from .definitions import MINIMUM_REDUCTION_PERCENT, P4P_METRIC_NAME, YEARS, AreaOfSpend, part2_edition
-from .formatting import format_count, format_metric_value, format_money, format_percent
-from .reference import reference_for
+from metrics import calculations as calc
+from metrics.charts import part2_charts
+from metrics.definitions import MINIMUM_REDUCTION_PERCENT, P4P_METRIC_NAME, YEARS, AreaOfSpend, part2_edition
+from metrics.formatting import format_count, format_metric_value, format_money, format_percent
+from metrics.models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
+from metrics.reference import reference_for
 
 # --- the pay-for-performance metric ------------------------------------------------------------------
 
@@ -251,13 +252,6 @@ class BenefitView:
 # --- charts -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    svg: str  # a complete <svg> element, no external references
-    alt: str  # the text alternative
-
-
 # --- the whole of Part 2 ---------------------------------------------------------------------------
 
 
@@ -369,15 +363,11 @@ class Part2View:
 
     @cached_property
     def charts(self):
-        from .charts import part2_charts
-
         return part2_charts(self)
 
 
 def build_part2_view(plan):
     """Part 2 of the plan as a view-model, even when nothing has been entered (pages show the blanks)."""
-    from .models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
-
     definition = part2_edition(plan.edition)
     benefits = list(BenefitRow.objects.filter(plan=plan).select_related("scheme"))
     return Part2View(
@@ -403,7 +393,7 @@ def build_part2_view(plan):
 def part2_view(plan):
     """Everything of Part 2 the pages, the PDF, the workbook and the JSON show, or None when empty."""
     view = build_part2_view(plan)
-    # The task list summary (plans.task_summary) reads it again from the same plan object.
+    # The task list summary (plans.content.task_summary) reads it again from the same plan object.
     plan._part2_view = view
     return None if view.is_empty else view
 
@@ -411,16 +401,3 @@ def part2_view(plan):
 def cached_part2_view(plan):
     """The Part 2 view-model built for this plan object by plan_view, or a new one."""
     return getattr(plan, "_part2_view", None) or build_part2_view(plan)
-
-
-def scheme_investment(scheme):
-    """A scheme's investment requirements for its Annex 1 page: its lines of the expenditure plan (tab 3)
-    and their totals per year, as the PDF's Annex 1 shows them."""
-    from .models import ExpenditureRow
-
-    rows = list(ExpenditureRow.objects.filter(plan_id=scheme.plan_id, scheme=scheme).order_by("position", "pk"))
-    totals = {
-        "2014_15": sum((r.amount_2014_15 for r in rows), Decimal(0)),
-        "2015_16": sum((r.amount_2015_16 for r in rows), Decimal(0)),
-    }
-    return {"rows": rows, "totals": totals}

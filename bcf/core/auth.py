@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from bcf.core.security import client_ip, sign_in_failed, sign_in_locked, sign_in_succeeded
+
 
 class EmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
@@ -34,8 +36,6 @@ def throttled_login_view():
     from django.contrib.auth import views as auth_views
     from django.core.exceptions import NON_FIELD_ERRORS
     from django.forms.utils import ErrorDict
-
-    from .security import client_ip, sign_in_failed, sign_in_locked, sign_in_succeeded
 
     class LoginView(auth_views.LoginView):
         locked_message = (
@@ -62,6 +62,11 @@ def throttled_login_view():
             return super().form_valid(form)
 
     return LoginView
+
+
+# The section whose typed text the browser may now forget (static/bcf/drafts.js): set by a successful
+# save, read once by the next page.
+SAVED_DRAFT_KEY = "bcf_saved_draft"
 
 
 class IdleSessionMiddleware:

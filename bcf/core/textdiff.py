@@ -1,44 +1,91 @@
-"""Word-level differences between two texts, for the version comparison and the history page.
+"""A word-level difference between two texts: what was added and what was removed, with the words
+around them, so a long answer's change can be read without comparing two whole texts.
 
-`word_diff` returns runs of equal, deleted and inserted text; `paragraph_diff` folds away unchanged
-paragraphs of a long answer. Both return plain data: `templates/includes/textdiff.html` renders runs
-(escaped by the template, <del>/<ins> with words for screen readers), so no HTML is built here.
+`word_diff` (the history page) cuts long unchanged stretches; `phrase_diff` and `paragraph_diff` (the
+version comparison) keep every word of the changed paragraphs and count the unchanged ones. All return
+(op, text) runs; templates/includes/textdiff.html renders them, escaped, with words for screen readers.
 """
 
 import difflib
 import re
 from dataclasses import dataclass, field
 
+WORDS = re.compile(r"\S+|\s+")
+CONTEXT_WORDS = 12
+
+
+def word_diff(old, new, *, context=CONTEXT_WORDS):
+    """[(op, text)] with op "equal", "insert" or "delete"; long unchanged runs are cut to `context`
+    words on each side of a change, with "…" between."""
+    a, b = WORDS.findall(old or ""), WORDS.findall(new or "")
+    runs = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            runs.append(("equal", a[i1:i2]))
+        else:
+            if i2 > i1:
+                runs.append(("delete", a[i1:i2]))
+            if j2 > j1:
+                runs.append(("insert", b[j1:j2]))
+    out = []
+    for index, (op, tokens) in enumerate(runs):
+        if op == "equal":
+            words = [t for t in tokens if not t.isspace()]
+            if len(words) > 2 * context:
+                head = _first_words(tokens, context) if index > 0 else ""
+                tail = _last_words(tokens, context) if index < len(runs) - 1 else ""
+                text = f"{head} … {tail}".strip() if head or tail else "…"
+                out.append(("equal", text))
+                continue
+        out.append((op, "".join(tokens)))
+    return out
+
+
+def changed_words(old, new):
+    """(words added, words removed)."""
+    added = removed = 0
+    for op, text in word_diff(old, new, context=0):
+        if op == "insert":
+            added += len(text.split())
+        elif op == "delete":
+            removed += len(text.split())
+    return added, removed
+
+
+def _first_words(tokens, count):
+    out, seen = [], 0
+    for token in tokens:
+        if not token.isspace():
+            if seen == count:
+                break
+            seen += 1
+        out.append(token)
+    return "".join(out).rstrip()
+
+
+def _last_words(tokens, count):
+    out, seen = [], 0
+    for token in reversed(tokens):
+        if not token.isspace():
+            if seen == count:
+                break
+            seen += 1
+        out.append(token)
+    return "".join(reversed(out)).lstrip()
+
+
+# --- phrases and paragraphs, for the version comparison ---------------------------------------------
+
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
-# Words and the white space between them, so joining the tokens gives the text back exactly.
-TOKENS = re.compile(r"\s+|[^\s]+")
 PARAGRAPHS = re.compile(r"\n\s*\n")
 
 
-@dataclass(frozen=True)
-class Run:
-    op: str  # EQUAL, INSERT or DELETE
-    text: str
-
-    @property
-    def is_equal(self):
-        return self.op == EQUAL
-
-    @property
-    def is_insert(self):
-        return self.op == INSERT
-
-    @property
-    def is_delete(self):
-        return self.op == DELETE
-
-
-def word_diff(old, new):
-    """Runs that turn `old` into `new`, word by word.
-
-    A stretch of changed words separated only by spaces becomes one deleted and one inserted run, not
-    alternating single words, so "by 2018" → "by 2019 and beyond" reads as one phrase replaced."""
-    a, b = TOKENS.findall(old or ""), TOKENS.findall(new or "")
+def phrase_diff(old, new):
+    """[(op, text)] turning `old` into `new`, nothing cut. A stretch of changed words separated only by
+    spaces is one deletion and one insertion, not alternating single words, so "by 2018" → "by 2019
+    and beyond" reads as one phrase replaced. Joining the non-insert runs gives `old` back exactly."""
+    a, b = WORDS.findall(old or ""), WORDS.findall(new or "")
     pieces = []  # [changed?, old text, new text]
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -53,20 +100,20 @@ def word_diff(old, new):
     runs = []
     for changed, old_text, new_text in pieces:
         if not changed:
-            runs.append(Run(EQUAL, old_text))
+            runs.append((EQUAL, old_text))
             continue
         if old_text.strip():
-            runs.append(Run(DELETE, old_text))
+            runs.append((DELETE, old_text))
         if new_text.strip():
-            runs.append(Run(INSERT, new_text))
+            runs.append((INSERT, new_text))
         elif not old_text.strip():
-            runs.append(Run(EQUAL, new_text))
+            runs.append((EQUAL, new_text))
     return runs
 
 
 @dataclass(frozen=True)
 class Block:
-    """Part of a long text: `unchanged` paragraphs folded away, or the word runs of changed ones."""
+    """Part of a long text: `unchanged` paragraphs folded away, or the (op, text) runs of changed ones."""
 
     unchanged: int = 0
     runs: list = field(default_factory=list)
@@ -74,7 +121,7 @@ class Block:
 
 
 def paragraph_diff(old, new):
-    """A long text's changes: changed paragraphs word by word, unchanged ones counted, not shown."""
+    """A long text's changes: changed paragraphs phrase by phrase, unchanged ones counted, not shown."""
     a = [p for p in PARAGRAPHS.split((old or "").strip()) if p]
     b = [p for p in PARAGRAPHS.split((new or "").strip()) if p]
     blocks = []
@@ -83,7 +130,7 @@ def paragraph_diff(old, new):
         if op == "equal":
             blocks.append(Block(unchanged=i2 - i1))
         else:
-            runs = word_diff("\n\n".join(a[i1:i2]), "\n\n".join(b[j1:j2]))
+            runs = phrase_diff("\n\n".join(a[i1:i2]), "\n\n".join(b[j1:j2]))
             blocks.append(Block(runs=runs, paragraphs=max(i2 - i1, j2 - j1)))
     return blocks
 

@@ -76,8 +76,8 @@ def _ms(seconds):
 def main():
     from weasyprint import HTML
 
-    from plans.exports import pdf
-    from plans.selectors import plan_view
+    from plans.content.selectors import plan_view
+    from plans.outputs import pdf
 
     plan = _rutland()
     cache_dir = tempfile.TemporaryDirectory(prefix="bench-pdf-")

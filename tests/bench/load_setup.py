@@ -15,8 +15,8 @@ def main(editors, reviewers):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from plans.content.plan_json import import_plan
     from plans.models import AreaTeam, HealthAndWellbeingBoard, Plan, Role, RoleAssignment
-    from plans.plan_json import import_plan
     from tests.conftest import demo_document
 
     call_command("migrate", verbosity=0)

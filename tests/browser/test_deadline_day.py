@@ -8,11 +8,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from plans import presence, workflow
+from plans.content import presence
+from plans.content.services import answers_save
+from plans.editing import section_revision
 from plans.models import Answer, Role, RoleAssignment
-from plans.services import answers_save, section_revision
-from tests.plans.test_versions import submitted_plan
-from tests.plans.test_workflow import NOTTS_REVIEWER, person
+from plans.workflow import services as workflow
+from tests.plans.workflow.test_versions import submitted_plan
+from tests.plans.workflow.test_workflow import NOTTS_REVIEWER, person
 
 from .conftest import DEMO_PASSWORD, NOTTINGHAMSHIRE, RUTLAND, shot, sign_in
 

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from plans import workflow
 from plans.models import AssuranceOutcome, Plan, PlanStatus, SubmissionFile
+from plans.workflow import services as workflow
 
 from .conftest import NOTTINGHAMSHIRE, shot, sign_in
 

@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from plans import workflow
 from plans.models import RelatedDocument, SubmissionFile
+from plans.workflow import services as workflow
 from tests.conftest import ROOT
 
 pytestmark = [

@@ -12,9 +12,9 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from bcf.core.auth import IdleSessionMiddleware
-from plans import presence
+from plans.content import presence
 from tests.factories import AwaitingSignOffPlanFactory, PlanFactory, UserFactory, editor_for, signatory_for
-from tests.plans.test_workflow import text_of
+from tests.plans.workflow.test_workflow import text_of
 
 pytestmark = pytest.mark.django_db
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

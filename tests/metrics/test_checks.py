@@ -4,12 +4,13 @@ from decimal import Decimal
 
 import pytest
 
+from bcf.core.issues import ERROR, WARNING, errors
 from metrics.checks import check_part2
 from metrics.models import ExpenditureRow, FundingRow, P4PMetric
-from plans.checks import ERROR, WARNING, check_plan, errors
+from plans.content.checks import check_plan
+from plans.content.plan_json import import_plan
+from plans.content.selectors import plan_view
 from plans.models import Answer, Role
-from plans.plan_json import import_plan
-from plans.selectors import plan_view
 from schemes.models import Scheme
 from tests.conftest import demo_document
 from tests.factories import PlanFactory, RoleFactory

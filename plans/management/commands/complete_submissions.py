@@ -1,11 +1,11 @@
 """Store the files that renderers built after a version was submitted can now make (for example the
-PDF once plans/exports/pdf.py exists). Files already stored are never touched; a version whose content
+PDF once plans/outputs/pdf.py exists). Files already stored are never touched; a version whose content
 no longer has its submitted hash is reported and left alone."""
 
 from django.core.management.base import BaseCommand
 
 from plans.models import Submission
-from plans.workflow import WorkflowError, submission_add_missing_files
+from plans.workflow.services import WorkflowError, submission_add_missing_files
 
 
 class Command(BaseCommand):
