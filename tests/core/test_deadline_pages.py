@@ -179,10 +179,10 @@ def test_the_annex1_page_shows_the_schemes_investment_from_part2(client):
     )
     ExpenditureRowFactory(plan=plan, scheme=other, amount_2015_16=Decimal("999999"))
     client.force_login(editor_for(plan))
-    text = text_of(client.get(reverse("plans:annex1", args=[plan.pk, scheme.pk])))
+    text = text_of(client.get(reverse("schemes:annex1", args=[plan.pk, scheme.pk])))
     assert "From Part 2, tab 3 (expenditure plan): 2 lines for scheme UP2" in text
     assert "£104,000.00" in text and "£2,500.50" in text
     assert "Total £2,500.50 £105,000.00" in text
     assert "£999,999.00" not in text  # another scheme's money
-    empty = text_of(client.get(reverse("plans:annex1", args=[plan.pk, SchemeFactory(plan=plan, ref="UP9").pk])))
+    empty = text_of(client.get(reverse("schemes:annex1", args=[plan.pk, SchemeFactory(plan=plan, ref="UP9").pk])))
     assert "No line of the Part 2 expenditure plan (tab 3) names this scheme yet." in empty
