@@ -61,10 +61,11 @@ def part2_issues(view, part2=None):
         found.append(Part2Issue(page, issue))
 
     if part2 is None or part2.is_empty:
+        # "Both parts must be completed" (the templates' own words): an error for both editions.
         issue = Issue(
-            WARNING,
-            "Part 2 (finance and metrics) has not been started: the plan needs its funding, expenditure, "
-            "benefits and metrics before it is submitted",
+            ERROR,
+            "Part 2 (finance and metrics) has not been started: both parts of the plan must be completed, "
+            "so add its funding, expenditure, benefits and metrics before it is signed off",
             SECTION,
             "",
             MISSING,

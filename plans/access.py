@@ -159,7 +159,8 @@ def roles_for_user(user):
 
 
 def plans_for_user(user):
-    """Every plan the user may read: their HWBs', their area teams', and (national) submitted ones."""
+    """Every plan the user may read: their HWBs', their area teams', and (national) submitted ones.
+    An administrator may read every plan (to support people), but acts on none without a role."""
     if not user.is_authenticated or not user.is_active:
         return Plan.objects.none()
     if user.is_superuser:
@@ -186,9 +187,8 @@ def plan_for_user(user, plan_id, related=("hwb__local_authority", "hwb__area_tea
 
 
 def user_roles_for_plan(user, plan):
-    """The roles the user holds on this plan: on its HWB, in its area team, or national."""
-    if user.is_superuser:
-        return set(Role.values)
+    """The roles the user holds on this plan: on its HWB, in its area team, or national. An
+    administrator holds none by being one: they administer, and acting on a plan needs its role."""
     roles = set()
     for r in roles_for_user(user):
         on_this_hwb = r.role in HWB_ROLES and r.hwb_id == plan.hwb_id

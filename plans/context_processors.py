@@ -13,8 +13,8 @@ def service(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         roles = {r.role for r in roles_for_user(user)}
-        context["nav_review"] = Role.REVIEWER in roles or user.is_superuser
-        context["nav_national"] = Role.NATIONAL in roles or user.is_superuser
+        context["nav_review"] = Role.REVIEWER in roles
+        context["nav_national"] = Role.NATIONAL in roles
         # The timeout warning (static/bcf/session.js) and the drafts kept in the browser (drafts.js).
         context["session_seconds_left"] = session_seconds_left(request)
         context["session_warning_seconds"] = settings.SESSION_WARNING_SECONDS

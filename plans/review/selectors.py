@@ -49,7 +49,7 @@ def reviewer_area_team_ids(user):
 
 
 def is_national_viewer(user):
-    return user.is_authenticated and (user.is_superuser or any(r.role == Role.NATIONAL for r in roles_for_user(user)))
+    return user.is_authenticated and any(r.role == Role.NATIONAL for r in roles_for_user(user))
 
 
 def _pooled(year):
