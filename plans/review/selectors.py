@@ -16,6 +16,7 @@ from metrics import calculations as calc
 from metrics.definitions import MINIMUM_REDUCTION_PERCENT, YEARS, part2_edition
 from metrics.formatting import format_percent
 from metrics.models import FundingRow, ReferenceData
+from plans import deadlines
 from plans.access import plans_for_user, roles_for_user
 from plans.models import (
     SUBMITTED_STATES,
@@ -25,6 +26,7 @@ from plans.models import (
     PlanStatus,
     Role,
     SectionComment,
+    Submission,
     SubmissionFile,
 )
 
@@ -344,3 +346,70 @@ def sort_rows(rows, sort):
 def plan_row_for(plan):
     """The PlanRow of one plan version (for its review page)."""
     return plan_row(_with_figures(Plan.objects.filter(pk=plan.pk)).get())
+
+
+# --- who has not submitted this round ----------------------------------------------------------------
+
+
+@dataclass
+class BoardInRound:
+    hwb: object
+    plan: object  # the Board's newest version for the round, or None: nothing started
+    submission: object  # its first submitted version in the round, or None
+    deadline: object
+
+    @property
+    def submitted(self):
+        return self.submission is not None
+
+    @property
+    def is_late(self):
+        """Submitted after the deadline, or not submitted and the deadline has passed."""
+        if self.deadline is None:
+            return False
+        if self.submission is not None:
+            return self.submission.is_late
+        return deadlines.now() > self.deadline
+
+    @property
+    def state(self):
+        if self.plan is None:
+            return "Not started"
+        return self.plan.status_label
+
+
+@dataclass
+class RoundProgress:
+    code: str
+    label: str
+    deadline: object
+    boards: list
+
+    @property
+    def outstanding(self):
+        return [b for b in self.boards if not b.submitted]
+
+    @property
+    def late(self):
+        return [b for b in self.boards if b.is_late]
+
+
+def round_progress(round_code):
+    """Every Board in England in one round: its newest version and whether (and when) it submitted.
+    Three queries whatever the number of Boards."""
+    known = {code: (label, deadline) for code, label, deadline in deadlines.rounds()}
+    label, deadline = known[round_code]
+    hwbs = list(HealthAndWellbeingBoard.objects.select_related("area_team").order_by("name"))
+    newest = {}
+    for plan in Plan.objects.filter(round=round_code).order_by("hwb_id", "-version", "-pk"):
+        newest.setdefault(plan.hwb_id, plan)
+    first = {}
+    for submission in (
+        Submission.objects.filter(round=round_code)
+        .select_related("plan")
+        .only("pk", "submitted_at", "is_late", "version", "plan__hwb_id")
+        .order_by("submitted_at", "pk")
+    ):
+        first.setdefault(submission.plan.hwb_id, submission)
+    boards = [BoardInRound(h, newest.get(h.pk), first.get(h.pk), deadline) for h in hwbs]
+    return RoundProgress(round_code, label, deadline, boards)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("review/plans/<int:plan_id>/sections/<slug:slug>/comments/", views.comment_add, name="comment_add"),
     path("national/", views.national, name="national"),
     path("national/plans.csv", views.national_csv, name="national_csv"),
+    path("national/boards.csv", views.national_outstanding_csv, name="national_outstanding_csv"),
 ]
