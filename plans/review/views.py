@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -366,3 +366,21 @@ def national_outstanding_csv(request):
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bcf-{progress.code}-round-boards.csv"'
     return response
+
+
+@login_required
+@require_POST
+def comment_answered(request, plan_id, comment_id):
+    """An editor marks an area team thread answered from the section page."""
+    plan = plan_for_user(request.user, plan_id)
+    thread = get_object_or_404(SectionComment, pk=comment_id, parent__isnull=True)
+    back = reverse("plans:section", args=[plan.pk, thread.section]) + "#comments"
+    try:
+        review.comment_mark_answered(plan=plan, user=request.user, thread=thread)
+    except access.NotAllowed:
+        raise PermissionDenied from None
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, "The comment is marked answered. It is kept in this section's history.")
+    return redirect(back)
