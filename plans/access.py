@@ -40,6 +40,7 @@ class Action(StrEnum):
     REVIEW = "review"
     START_COMMENT = "start_comment"
     REPLY = "reply"
+    ANSWER_COMMENT = "answer_comment"
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,10 @@ RULES = {
         frozenset({Role.REVIEWER}), SUBMITTED_STATES, None, "commented on", "comment on this plan"
     ),
     Action.REPLY: Rule(BOARD_AND_AREA_TEAM, ANY_STATE, None, "replied to", "reply here"),
+    # The Board's editors mark what the area team asked for as answered while they change the plan.
+    Action.ANSWER_COMMENT: Rule(
+        frozenset({Role.EDITOR}), frozenset({PlanStatus.DRAFT}), None, "changed", "mark comments answered"
+    ),
 }
 
 TRANSITIONS = {action: rule for action, rule in RULES.items() if rule.to is not None}
