@@ -34,8 +34,10 @@ def test_part2_changes_are_a_table_of_the_changed_rows_with_money_formatted(clie
     )
     text = text_of(compare(client, old, new))
     part2 = text[text.index("Part 2: finance and metrics") :]
-    assert part2.startswith("Part 2: finance and metrics 1 row added Show the changes")
-    assert "Expenditure plan: 1 row changed" in part2
+    # The new line, and scheme T6's line (its scheme removed in version 2) now naming no scheme.
+    assert part2.startswith("Part 2: finance and metrics 2 rows added, 1 row removed Show the changes")
+    assert "Expenditure plan: 3 rows changed" in part2
+    assert "Removed Scheme T6, Community health" in part2 and "Added No scheme, Community health" in part2
     assert "Added Scheme T1, Social care, commissioner Local authority" in part2
     assert "2014/15 £1,234,567.80" in part2
     assert "›" not in text  # no raw JSON paths
