@@ -29,7 +29,7 @@ from plans.editions.tables import (
     ANNEX2_PROVIDER_ANSWERS_HEADING,
     ANNEX2_PROVIDER_HEADING,
 )
-from plans.models import Level, Provider, RiskRating
+from plans.models import Level, Provider, RiskRating, file_sha256
 
 
 def field_name(key, part):
@@ -284,6 +284,9 @@ class DocumentForm(RowForm):
             data["original_filename"] = upload.name[:255]
             data["content_type"] = content_type
             data["size"] = upload.size
+            upload.seek(0)
+            data["sha256"] = file_sha256(upload)
+            upload.seek(0)
         return data
 
 

@@ -25,6 +25,7 @@ from plans.models.plan import (
     Risk,
     RiskRating,
     SectionRevision,
+    file_sha256,
     upload_to,
 )
 from plans.models.review import AssuranceOutcome, AssuranceOutcomeChoice, SectionComment
@@ -75,5 +76,6 @@ __all__ = [
     "SubmissionCheck",
     "SubmissionFile",
     "Verb",
+    "file_sha256",
     "upload_to",
 ]

@@ -8,6 +8,7 @@ A plan belongs to one Health and Wellbeing Board and is pinned to one template e
 Only DRAFT plans can be edited: `Plan.is_editable`.
 """
 
+import hashlib
 import uuid
 from pathlib import PurePath
 
@@ -202,6 +203,13 @@ class SectionRevision(models.Model):
         return f"{self.section} r{self.revision}"
 
 
+def file_sha256(handle):
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def upload_to(instance, filename):
     suffix = PurePath(filename).suffix.lower()
     return f"plans/{instance.plan_id}/{uuid.uuid4().hex}{suffix}"
@@ -225,6 +233,12 @@ class RelatedDocument(models.Model):
     original_filename = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(
+        "SHA-256 of the file",
+        max_length=64,
+        blank=True,
+        help_text="Of the bytes uploaded; part of the version reference",
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -235,6 +249,16 @@ class RelatedDocument(models.Model):
     @property
     def is_image(self):
         return self.content_type in ("image/png", "image/jpeg")
+
+    def file_is_intact(self):
+        """The stored bytes are still the ones uploaded (their SHA-256 is the one recorded)."""
+        if not self.file:
+            return True
+        try:
+            with self.file.open("rb") as handle:
+                return file_sha256(handle) == self.sha256
+        except OSError:
+            return False
 
 
 class RiskRating(models.TextChoices):

@@ -103,6 +103,22 @@ class SignaturesInvalid(WorkflowError):
     pass
 
 
+class FilesChanged(WorkflowError):
+    pass
+
+
+def _require_files_intact(view):
+    """Every uploaded file still has the bytes it was uploaded with: the version reference that
+    signatures bind holds each file's SHA-256, so a file replaced in storage is refused, not signed."""
+    uploaded = [*view.documents, *(image for images in view.images.values() for image in images)]
+    changed = [d.original_filename or d.title for d in uploaded if d.file and not d.file_is_intact()]
+    if changed:
+        raise FilesChanged(
+            "These uploaded files are not the ones that were uploaded (their contents have changed in "
+            "storage): " + "; ".join(changed) + ". An editor must upload them again, and the plan be signed again."
+        )
+
+
 class ResubmissionExists(WorkflowError):
     def __init__(self, plan):
         super().__init__(f"A resubmission has already been started from this version: version {plan.version}.")
@@ -255,6 +271,7 @@ def plan_sign(*, plan, user, organisations):
     if not allowed or not keys or any(k not in allowed for k in keys):
         raise NotAllowed("You can only sign for the organisations you are the signatory of.")
     view = plan_view(plan)
+    _require_files_intact(view)
     blocks = {b.key: b for b in view.signatures}
     for key in keys:
         if blocks[key].signed:
@@ -361,6 +378,7 @@ def plan_submit(*, plan, user):
     problems = errors(check_plan(view))
     if problems:
         raise PlanHasErrors(problems)
+    _require_files_intact(view)
     not_holding = [b.on_behalf_of for b in view.signatures if not b.valid]
     if not_holding:
         raise SignaturesInvalid(
@@ -656,7 +674,8 @@ def _copy_files(old_view, new_plan):
             with old.file.open("rb") as handle:
                 new.file.save(old.original_filename or "document", ContentFile(handle.read()), save=False)
             new.original_filename, new.content_type, new.size = old.original_filename, old.content_type, old.size
-            new.save(update_fields=["file", "original_filename", "content_type", "size"])
+            new.sha256 = old.sha256
+            new.save(update_fields=["file", "original_filename", "content_type", "size", "sha256"])
     edition = new_plan.edition_def
     for key, images in old_view.images.items():
         try:
@@ -674,6 +693,7 @@ def _copy_files(old_view, new_plan):
                 original_filename=old.original_filename,
                 content_type=old.content_type,
                 size=old.size,
+                sha256=old.sha256,
             )
             if old.file:
                 with old.file.open("rb") as handle:
