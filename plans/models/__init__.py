@@ -25,6 +25,7 @@ from plans.models.plan import (
     Risk,
     RiskRating,
     SectionRevision,
+    UnplacedAnswer,
     file_sha256,
     upload_to,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "Submission",
     "SubmissionCheck",
     "SubmissionFile",
+    "UnplacedAnswer",
     "Verb",
     "file_sha256",
     "upload_to",

@@ -291,6 +291,10 @@ class Risk(models.Model):
     impact_falls_on = models.CharField("financial impact falls on", max_length=300, blank=True)
     leads = models.JSONField("leads", default=list, blank=True)
     mitigation = models.TextField("mitigating actions", blank=True)
+    # Scores proposed from an April 2014 rating when the plan moved to the September template; the
+    # editor confirms them (plans.content.views.risk_scores) and they become likelihood and impact.
+    proposed_likelihood = models.SmallIntegerField("proposed likelihood (1-5)", null=True, blank=True)
+    proposed_impact = models.SmallIntegerField("proposed potential impact (1-5)", null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -350,3 +354,21 @@ class ProviderCommentary(models.Model):
     def change_15_16(self):
         """15/16 change compared to planned 14/15 outturn."""
         return self._change(self.nel_2015_16_plan, self.nel_2014_15_plan)
+
+
+class UnplacedAnswer(models.Model):
+    """An answer that has no place in the plan's template edition, kept when the plan moved from
+    another edition (plans.editions.moves): shown on the plan page to read and copy, never deleted."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unplaced_answers")
+    from_edition = models.CharField("from template edition", max_length=10, choices=EDITION_CHOICES)
+    key = models.CharField("question key", max_length=80)
+    part = models.CharField("part", max_length=40)
+    label = models.CharField("question", max_length=300)
+    value = models.TextField("answer")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.label}: {self.value[:60]}"
