@@ -21,12 +21,20 @@ from plans.access import can_edit as can_edit_plan
 from plans.access import plan_for_user, plans_for_user, user_roles_for_plan
 from plans.content import presence, services
 from plans.content.checks import check_plan
-from plans.content.forms import DocumentForm, ProviderCommentaryForm, RiskForm, SectionAnswersForm, SummaryForm
+from plans.content.forms import (
+    DocumentForm,
+    ProviderCommentaryForm,
+    RiskForm,
+    RiskScoresForm,
+    SectionAnswersForm,
+    SummaryForm,
+)
 from plans.content.history import history_lines
 from plans.content.selectors import plan_history, plan_view, section_view
 from plans.content.task_summary import task_summary
 from plans.editing import LOCKED_MESSAGE, PlanNotEditable, StaleSection, refusal_message
-from plans.models import ProviderCommentary, RelatedDocument, Risk
+from plans.editions.moves import SCORED_EDITIONS
+from plans.models import ProviderCommentary, RelatedDocument, Risk, UnplacedAnswer
 from schemes.forms import MilestoneForm, SchemeForm
 from schemes.gantt import gantt
 from schemes.milestones import format_dependencies
@@ -78,6 +86,8 @@ def overview(request, plan_id):
             "declined": summary.declined,
             "can_edit": can_edit,
             "roles": roles,
+            # Only a version moved from another template can have answers with no place in its own.
+            "unplaced": list(UnplacedAnswer.objects.filter(plan=plan)) if plan.previous_id else [],
         },
     )
 
@@ -499,3 +509,37 @@ def document_download(request, plan_id, row_id):
 
 
 # --- the milestone chart -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_scores(request, plan_id):
+    """Every risk's likelihood and potential impact (1-5) on one page: after a move from the April
+    2014 template the proposed scores (from the old High/Medium/Low ratings) are confirmed here at once."""
+    plan, roles, can_edit = _context(request, plan_id)
+    section = plan.edition_def.section_of_kind(ed.RISKS)
+    if section is None or plan.edition not in SCORED_EDITIONS:
+        raise Http404("This plan's risks are not scored")
+    risks = list(Risk.objects.filter(plan=plan).order_by("position", "pk"))
+    if not can_edit:
+        messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+        return redirect("plans:section", plan.pk, section.slug)
+    form = RiskScoresForm(request.POST if request.method == "POST" else None, risks=risks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.risk_scores_save(
+                plan=plan, user=request.user, revision=form.cleaned_data["revision"], scores=form.scores()
+            )
+        except (StaleSection, PlanNotEditable) as exc:
+            form.add_error(None, refusal_message(exc))
+        else:
+            messages.success(request, f"Scores confirmed for {changed} risk{'s' if changed != 1 else ''}")
+            return redirect("plans:section", plan.pk, section.slug)
+    elif request.method == "GET":
+        form.initial["revision"] = editing.section_revision(plan, section.slug)
+    return render(
+        request,
+        "plans/risk_scores.html",
+        {"plan": plan, "section": section, "form": form, "rows": form.rows()},
+        status=400 if form.errors else 200,
+    )

@@ -169,11 +169,12 @@ def pdf_url_fetcher(files=None):
 
 
 def plan_images(view):
+    """The plan's images the PDF may show: never a file whose bytes are not the ones uploaded."""
     return {
         doc.pk: doc
         for documents in view.images.values()
         for doc in documents
-        if doc.file and doc.content_type in IMAGE_TYPES
+        if doc.file and doc.content_type in IMAGE_TYPES and doc.file_is_intact()
     }
 
 

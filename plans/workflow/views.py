@@ -264,6 +264,14 @@ def resubmit(request, plan):
     form = ResubmitForm(request.POST if request.method == "POST" else None, targets=targets)
     if request.method == "POST" and form.is_valid():
         target = form.chosen()
+        if target.edition != plan.edition and request.POST.get("confirm") != "move":
+            # Moving to another template: show what goes where, and what has no place, first.
+            placed, unplaced, proposed = workflow.move_preview(plan, target.edition)
+            return render(
+                request,
+                "plans/workflow/move_preview.html",
+                {"plan": plan, "target": target, "placed": placed, "unplaced": unplaced, "proposed": proposed},
+            )
         try:
             new_plan = workflow.resubmission_start(
                 plan=plan, user=request.user, edition=target.edition, round=target.round
