@@ -181,3 +181,22 @@ def row_delete(*, plan, user, section, revision, instance, label):
         transaction.on_commit(lambda: file.storage.delete(file.name))
     record(plan=plan, user=user, section=section, field=f"{name} removed", old=description, new="", verb=Verb.REMOVED)
     bump_section(counter)
+
+
+def save_row_from(form, *, plan, user, section, instance, label):
+    """Save one table row from a valid row form (bcf.core.fields.RowForm). A stale page or a plan that
+    is no longer a draft becomes the form's error, with the typed text kept in the form. Returns the
+    saved row, or None when the save was refused."""
+    try:
+        return row_save(
+            plan=plan,
+            user=user,
+            section=section,
+            revision=form.cleaned_data["revision"],
+            instance=instance,
+            values=form.values(),
+            label=label,
+        )
+    except (StaleSection, PlanNotEditable) as exc:
+        form.add_error(None, refusal_message(exc))
+        return None

@@ -13,7 +13,6 @@ from bcf.core.markup import render_markup
 from plans import editing
 from plans import editions as ed
 from plans.access import Action, can, plan_for_user
-from plans.editing import PlanNotEditable, StaleSection, refusal_message
 from schemes.forms import Annex1Form
 from schemes.models import ANNEX1_FIELDS, Scheme
 
@@ -30,19 +29,15 @@ def annex1(request, plan_id, row_id):
     if request.method == "POST" and can_edit:
         form = Annex1Form(request.POST, plan=plan)
         if form.is_valid():
-            try:
-                editing.row_save(
-                    plan=plan,
-                    user=request.user,
-                    section=section.slug,
-                    revision=form.cleaned_data["revision"],
-                    instance=scheme,
-                    values=form.values(),
-                    label=lambda s: f"Scheme {s.ref} Annex 1",
-                )
-            except (StaleSection, PlanNotEditable) as exc:
-                form.add_error(None, refusal_message(exc))
-            else:
+            saved = editing.save_row_from(
+                form,
+                plan=plan,
+                user=request.user,
+                section=section.slug,
+                instance=scheme,
+                label=lambda s: f"Scheme {s.ref} Annex 1",
+            )
+            if saved is not None:
                 messages.success(request, f"Annex 1 for scheme {scheme.ref} saved")
                 return redirect("plans:section", plan.pk, section.slug)
     else:

@@ -413,19 +413,15 @@ def row_edit(request, plan_id, table, row_id=None):
     if request.method == "POST":
         form = table_def.form(request.POST, request.FILES, **kwargs)
         if form.is_valid():
-            try:
-                editing.row_save(
-                    plan=plan,
-                    user=request.user,
-                    section=section.slug,
-                    revision=form.cleaned_data["revision"],
-                    instance=instance or table_def.model(plan=plan),
-                    values=form.values(),
-                    label=table_def.label,
-                )
-            except (StaleSection, PlanNotEditable) as exc:
-                form.add_error(None, refusal_message(exc))
-            else:
+            saved = editing.save_row_from(
+                form,
+                plan=plan,
+                user=request.user,
+                section=section.slug,
+                instance=instance or table_def.model(plan=plan),
+                label=table_def.label,
+            )
+            if saved is not None:
                 messages.success(request, f"The {table_def.noun} has been {'changed' if instance else 'added'}")
                 return redirect("plans:section", plan.pk, section.slug)
     else:
