@@ -25,7 +25,7 @@ from metrics.selectors import build_part2_view, metric_view, p4p_figures, p4p_in
 from metrics.tasks import part2_tasks
 from plans import editing
 from plans.access import can_edit, plan_for_user, user_roles_for_plan
-from plans.editing import LOCKED_MESSAGE, PlanNotEditable, StaleSection, refusal_message, section_revision
+from plans.editing import PlanNotEditable, StaleSection, locked_message, refusal_message, section_revision
 
 LIVE_HEADER = "HTTP_X_BCF_LIVE"
 
@@ -37,7 +37,7 @@ def _context(request, plan_id):
 
 
 def _locked(request, plan, to):
-    messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+    messages.error(request, locked_message(plan))
     return redirect(to, plan.pk)
 
 
@@ -269,7 +269,7 @@ def line_remove(request, plan_id, page, row_id):
         except StaleSection:
             error = "Someone else changed these lines after you opened the page. Check the list again before removing."
         except PlanNotEditable as exc:
-            error = LOCKED_MESSAGE.format(status=str(exc).lower())
+            error = refusal_message(exc)
         else:
             messages.success(request, f"{lines.label(instance)} has been removed")
             return redirect(f"metrics:{page}", plan.pk)

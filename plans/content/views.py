@@ -32,7 +32,7 @@ from plans.content.forms import (
 from plans.content.history import history_lines
 from plans.content.selectors import plan_history, plan_view, section_view
 from plans.content.task_summary import task_summary
-from plans.editing import LOCKED_MESSAGE, PlanNotEditable, StaleSection, refusal_message
+from plans.editing import PlanNotEditable, StaleSection, locked_message, refusal_message
 from plans.editions.moves import SCORED_EDITIONS
 from plans.models import ProviderCommentary, RelatedDocument, Risk, UnplacedAnswer
 from schemes.forms import MilestoneForm, SchemeForm
@@ -217,7 +217,7 @@ def _questions_page(request, plan, section, can_edit):
     previews = {}
     if request.method == "POST":
         if not can_edit:
-            messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+            messages.error(request, locked_message(plan))
             return redirect("plans:section", plan.pk, section.slug)
         action = request.POST.get("action", "save")
         data = request.POST
@@ -307,7 +307,7 @@ def _summary_page(request, plan, section, can_edit):
     view = plan_view(plan)
     if request.method == "POST":
         if not can_edit:
-            messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+            messages.error(request, locked_message(plan))
             return redirect("plans:section", plan.pk, section.slug)
         form = SummaryForm(request.POST)
         if form.is_valid():
@@ -405,7 +405,7 @@ def row_edit(request, plan_id, table, row_id=None):
     section = table_def.section_for(plan)
     instance = get_object_or_404(table_def.model, plan=plan, pk=row_id) if row_id else None
     if not can_edit:
-        messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+        messages.error(request, locked_message(plan))
         return redirect("plans:section", plan.pk, section.slug)
     kwargs = {"plan": plan}
     if table_def.form in (SchemeForm, MilestoneForm):
@@ -453,7 +453,7 @@ def row_delete(request, plan_id, table, row_id):
     section = table_def.section_for(plan)
     instance = get_object_or_404(table_def.model, plan=plan, pk=row_id)
     if not can_edit:
-        messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+        messages.error(request, locked_message(plan))
         return redirect("plans:section", plan.pk, section.slug)
     error = None
     if request.method == "POST":
@@ -469,7 +469,7 @@ def row_delete(request, plan_id, table, row_id):
         except editing.StaleSection:
             error = "Someone else changed this section after you opened it. Check the list again before removing."
         except editing.PlanNotEditable as exc:
-            error = LOCKED_MESSAGE.format(status=str(exc).lower())
+            error = refusal_message(exc)
         else:
             messages.success(request, f"The {table_def.noun} has been removed")
             return redirect("plans:section", plan.pk, section.slug)
@@ -518,7 +518,7 @@ def risk_scores(request, plan_id):
         raise Http404("This plan's risks are not scored")
     risks = list(Risk.objects.filter(plan=plan).order_by("position", "pk"))
     if not can_edit:
-        messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+        messages.error(request, locked_message(plan))
         return redirect("plans:section", plan.pk, section.slug)
     form = RiskScoresForm(request.POST if request.method == "POST" else None, risks=risks)
     if request.method == "POST" and form.is_valid():

@@ -34,6 +34,7 @@ from plans.models import (
     Submission,
     SubmissionFile,
 )
+from plans.outputs import exporters
 from plans.workflow import services as workflow
 from tests.factories import (
     AwaitingSignOffPlanFactory,
@@ -525,14 +526,14 @@ class TestSubmission:
         def import_failing(name):
             raise ModuleNotFoundError("No module named 'weasyprint'", name="weasyprint")
 
-        monkeypatch.setattr(workflow, "import_module", import_failing)
+        monkeypatch.setattr(exporters, "import_module", import_failing)
         with pytest.raises(ModuleNotFoundError):
             workflow.exporter_for("pdf")
 
         def import_absent(name):
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
 
-        monkeypatch.setattr(workflow, "import_module", import_absent)
+        monkeypatch.setattr(exporters, "import_module", import_absent)
         assert workflow.exporter_for("pdf") is None
 
     def test_downloads_are_scoped_and_bad_kinds_are_404(self, client, signed_off):
