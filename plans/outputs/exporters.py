@@ -1,5 +1,6 @@
-"""The renderer of each file a plan is written to: JSON (bcf-plan/1), the Part 1 PDF and the Part 2
-workbook. Each takes a Plan and returns str or bytes; `export_plan` and submission both read this."""
+"""The renderer of each file a plan is written to: JSON (bcf-plan/1), the Part 1 PDF and its Word
+copy, and the Part 2 workbook. Each takes a Plan and returns str or bytes; `export_plan` and
+submission (for the kinds it stores, workflow.FILE_TYPES) both read this."""
 
 from importlib import import_module
 
@@ -7,6 +8,7 @@ EXPORTERS = {
     "json": "plans.content.plan_json:export_json",
     "pdf": "plans.outputs.pdf:plan_pdf_bytes",
     "xlsx": "plans.outputs.workbook:workbook_bytes",
+    "docx": "plans.word.exporter:plan_docx_bytes",
 }
 
 

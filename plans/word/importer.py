@@ -95,7 +95,8 @@ class Anchor:
 
 
 def _sentences(text):
-    return [s for s in re.split(r"(?<=[.?!:])\s+|\s+(?=[ivx]{1,3}\)\s)", text) if len(words(s)) >= 5]
+    # "(i.e. secure email …)" is not a sentence end: a sentence ends before a capital letter.
+    return [s for s in re.split(r"(?<=[.?!:])\s+(?=[A-Z])|\s+(?=[ivx]{1,3}\)\s)", text) if len(words(s)) >= 6]
 
 
 @lru_cache(maxsize=4)
@@ -139,6 +140,9 @@ def anchors(edition_code):
             )
             if question.title:
                 out.append(Anchor(question.key, order, q_label, heading=tuple(words(question.title))))
+        if "schemes" in section.tables:  # 2014-04 lists its schemes under 2 c), as the Word export does
+            order += 1
+            out.append(Anchor("@schemes", order, f"{label}: schemes", heading=("schemes",)))
         order += 1
     for heading in ANNEX1_HEADINGS:
         out.append(Anchor(ANNEX1, order, "Annex 1", heading=tuple(heading.split())))
@@ -157,14 +161,16 @@ def heading_score(text, anchor, *, styled):
     if not got or not want or len(got) > len(want) + 40:
         return 0.0
     short = len(want) <= 2
-    if short and not (number or styled):
+    if not (number or styled):
+        # A bold line in an answer may repeat a title ("Joint Assessment and Accountable Lead
+        # Professional"): only a numbered or heading-styled paragraph is taken as a heading.
         return 0.0
     if got == want:
         return 1.0
     if len(want) >= 2 and got[: len(want)] == want:
         return 0.92 if len(got) <= len(want) + 30 else 0.0
-    if len(got) > len(want) + 3 or not (number or styled):
-        return 0.0  # a body sub-heading near a template title ("Protecting Social Services") is content
+    if len(got) > len(want) + 3:
+        return 0.0
     ratio = SequenceMatcher(None, " ".join(got), " ".join(want), autojunk=False).ratio()
     return ratio if ratio >= (0.9 if short else 0.82) else 0.0
 
@@ -258,6 +264,7 @@ class Draft:
     items: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     matched: list = field(default_factory=list)  # question keys whose heading or prompt was found
+    preamble_hwb: str = ""  # the Board's name as the document's title or cover gives it
 
     def as_dict(self):
         return asdict(self)
@@ -297,8 +304,25 @@ def _table_markdown(rows):
     return "\n".join(lines)
 
 
+# What the Word export writes where there is nothing: not text to bring back in.
+EXPORT_PLACEHOLDERS = {
+    "Not answered",
+    "No related documents.",
+    "No schemes listed.",
+    "No milestones listed.",
+    "No risks listed.",
+    "No provider commentary.",
+    "This is a draft: it has not been signed off.",
+}
+
+
+EMPTY_VALUES = {"Not answered", "Not yet submitted", "Not signed", "None"}
+
+
 def _paragraph_markdown(block):
     text = block.text.strip()
+    if strip_marks(text) in EXPORT_PLACEHOLDERS or _NUMBERING.fullmatch(strip_marks(text)):
+        return ""  # nothing, or a bare number such as "7 c) i)" over a question
     if re.match(r"^#{1,6}\s", text) or (block.heading and not block.bullet):
         inner = strip_marks(text)
         return f"**{inner}**" if inner else ""
@@ -337,18 +361,24 @@ def _join(paragraphs):
 
 
 def _prompt_rows(block, edition_code, current_order):
-    """A table holding a prompt in a cell (a shaded box, or prompt | answer): its cells as paragraphs."""
+    """A table holding a prompt (a shaded box, or prompt | answer rows): its cells as paragraphs.
+
+    Only where a prompt can sit is looked at: the first row, and the first column of a two-column
+    table; a risk or scheme table whose text echoes a prompt stays a table."""
     if len(block.rows) == 1 and len(block.rows[0]) == 1:
         return [Block(text=line) for line in block.rows[0][0].splitlines() if line.strip()]
-    for row in block.rows:
-        for value in row:
-            first = value.splitlines()[0] if value.strip() else ""
-            if first and (m := match_block(value, edition_code, current_order=current_order)) and m.kind == "prompt":
-                out = []
-                for r in block.rows:
-                    for v in r:
-                        out.extend(Block(text=line) for line in v.splitlines() if line.strip())
-                return out
+    width = max(len(r) for r in block.rows)
+    candidates = list(block.rows[0]) + ([row[0] for row in block.rows[1:]] if width <= 2 else [])
+    for value in candidates:
+        if not value.strip():
+            continue
+        match = match_block(value, edition_code, current_order=current_order)
+        if match and match.kind == "prompt" and match.score >= 0.85:
+            out = []
+            for row in block.rows:
+                for cell in row:
+                    out.extend(Block(text=line) for line in cell.splitlines() if line.strip())
+            return out
     return None
 
 
@@ -376,6 +406,9 @@ def parse_blocks(blocks, edition_code, *, round=None, filename=""):
             current[2].append(block)
             continue
         anchor = match.anchor
+        if anchor.target is not None and anchor.target == current[0] and match.kind == "prompt" and match.score < 0.9:
+            current[2].append(block)  # an answer that echoes its own prompt ("We are committed to adopting …")
+            continue
         if anchor.target is not None and anchor.target == current[0]:
             # The place's own prompt or sub-heading again: a heading inside the answer is content.
             if match.kind == "heading" and any(not b.is_table for b in current[2]):
@@ -416,6 +449,8 @@ def _fill(draft, regions):
         draft.items.append(Item(id=item_id, text=text, target=target, found_under=label, note=note))
 
     for target, label, blocks in regions:
+        if label == PREAMBLE:
+            _read_preamble(draft, blocks)
         if target == SUMMARY:
             summary_rows.extend(_rows(blocks))
             continue
@@ -439,6 +474,19 @@ def _fill(draft, regions):
     _read_signoff(draft, signoff_rows)
 
 
+def _read_preamble(draft, blocks):
+    """The Board's name from a cover table ("Health and Wellbeing Board | name") or the title line."""
+    for row in _rows(blocks):
+        if len(row) >= 2 and " ".join(words(row[0])) == "health and wellbeing board" and row[1].strip():
+            draft.preamble_hwb = row[1].strip()[:200]
+            return
+    for block in blocks[:5]:
+        found = re.search(r"([A-Z][\w&' -]{2,80}? Health (?:and|&) Wellbeing Board)", block.plain())
+        if found:
+            draft.preamble_hwb = found.group(1).strip()[:200]
+            return
+
+
 def _add_runs(blocks, target, label, add, note=""):
     """Consecutive paragraphs become one item; each table is an item of its own."""
     run = []
@@ -454,13 +502,26 @@ def _add_runs(blocks, target, label, add, note=""):
         add(_join(run), target, label, note)
 
 
+def _value(text):
+    """A cell's text as a field keeps it: without bold marks or a heading's #, otherwise as written;
+    the Word export's words for an empty field are no value."""
+    text = re.sub(r"^\s*#{1,6}\s*", "", text).replace("**", "").strip()
+    return "" if text in EMPTY_VALUES else text
+
+
+def _cell_markdown(value):
+    """A table cell's lines as Markdown: "• " lines a list, other lines paragraphs."""
+    lines = [re.sub(r"^[•*]\s+", "- ", line.strip()) for line in value.split("\n")]
+    return _join([line for line in lines if line])
+
+
 def _rows(blocks):
     rows = []
     for block in blocks:
         if block.is_table:
-            rows.extend([[strip_marks(v) for v in row] for row in block.rows])
+            rows.extend([[_value(v) for v in row] for row in block.rows])
         else:
-            rows.append([strip_marks(block.text)])
+            rows.append([_value(block.text)])
     return rows
 
 
@@ -539,6 +600,7 @@ SUMMARY_LABELS = (
     ("date submitted", "date_submitted"),
     ("minimum required value", "minimum"),
     ("total agreed value", "total"),
+    ("note on the total agreed value", "total_note"),
     ("health and wellbeing board", "hwb"),
 )
 YEARS = ("2014/15", "2015/16")
@@ -621,7 +683,9 @@ def _read_summary(draft, rows):
                     target = kind if kind in values else field_name
                     if target in pending:
                         pending.remove(target)
-            if target in money:
+            if target == "total" and kind != "money" and len(re.findall(r"[A-Za-z]{2,}", value)) >= 2:
+                values["total_note"].append(value)  # words under the totals: the note on them
+            elif target in money:
                 value_year = next((y for y in YEARS if y in value), year)
                 for amount in find_money(value):
                     slot = value_year if value_year and value_year not in money[target] else None
@@ -640,19 +704,22 @@ def _read_summary(draft, rows):
     hwb = _first([v for v in values["hwb"] if "board" in v.lower()])
     if hwb:
         draft.hwb_name = hwb[:200]
-    boundary = _join(list(values["boundary"]))
+    boundary = _join([_cell_markdown(v) for v in values["boundary"]])
     agreed_text = [v for v in values["date_agreed"] if v]
     dates = find_dates(" ".join(agreed_text))
+    exported = re.match(r"^(\d{1,2} \w+ \d{4}) \((.*)\)$", " ".join(agreed_text), re.S)
+    if exported:  # the Word export's "25 March 2014 (note)"
+        agreed_text = [exported.group(2)] if find_dates(exported.group(2)) else [exported.group(1), exported.group(2)]
     note = " / ".join(agreed_text) if sum(bool(find_dates(t)) for t in agreed_text) > 1 else " ".join(agreed_text)
-    if dates and note.strip() in {d.strftime("%d/%m/%Y") for d in dates} | {d.strftime("%d.%m.%Y") for d in dates}:
-        note = ""
+    if dates and (_DATE_NUMERIC.fullmatch(note.strip()) or _DATE_WORDS.fullmatch(note.strip())):
+        note = ""  # only the date itself
     draft.summary = {
         "boundary_differences": boundary,
         "date_agreed_at_hwb": max(dates).isoformat() if dates else None,
         "date_agreed_note": note[:300],
         "minimum_pooled_budget": {y: _money_str(money["minimum"].get(y)) for y in YEARS},
         "total_agreed_pooled_budget": {y: _money_str(money["total"].get(y)) for y in YEARS},
-        "total_agreed_note": "",
+        "total_agreed_note": " ".join(values["total_note"]),
     }
 
 
@@ -723,9 +790,10 @@ def _read_documents(draft, blocks):
             if "document or information title" in low or not any(cells):
                 continue
             if len(cells) >= 3 and len(cells[0]) <= 20:
-                ref, title, synopsis = cells[0], cells[1], "\n\n".join(c for c in cells[2:] if c)
+                ref, title, others = cells[0], " ".join(cells[1].split()), cells[2:]
             else:
-                ref, title, synopsis = "", cells[0], "\n\n".join(c for c in cells[1:] if c)
+                ref, title, others = "", " ".join(cells[0].split()), cells[1:]
+            synopsis = "\n\n".join(_cell_markdown(c) for c in others if c)
             if not title:
                 title, synopsis = synopsis[:300], ""
             if not title:
@@ -763,11 +831,11 @@ def _read_risks(draft, blocks):
         if not block.is_table:
             rest.append(block)
             continue
-        for row in block.rows:
+        for i, row in enumerate(block.rows):
             cells = [c.strip() for c in row]
             low = " ".join(words(" ".join(cells)))
-            if low.startswith("risk risk rating") or low.startswith("there is a risk that"):
-                continue
+            if i == 0 and (low.startswith("risk risk rating") or low.startswith("there is a risk that likelihood")):
+                continue  # the header row
             filled = [c for c in cells if c]
             if len(filled) == 1 and cells[0] and cells[0].upper() == cells[0] and len(cells[0]) <= 200:
                 group = cells[0]
@@ -778,9 +846,9 @@ def _read_risks(draft, blocks):
             elif draft.risks:
                 previous = draft.risks[-1]
                 if cells and cells[0]:
-                    previous["risk"] = _join([previous["risk"], cells[0]])
+                    previous["risk"] = _join([previous["risk"], _cell_markdown(cells[0])])
                 if len(cells) > 1 and cells[-1]:
-                    previous["mitigation"] = _join([previous["mitigation"], cells[-1]])
+                    previous["mitigation"] = _join([previous["mitigation"], _cell_markdown(cells[-1])])
     return rest
 
 
@@ -788,6 +856,7 @@ def _risk_row(cells, group):
     """A row that starts a risk: 2014-04 "risk | rating | mitigation" or 2014-09 "risk | L | I | … "."""
     if len(cells) < 3 or not cells[0]:
         return None
+    cells = [_cell_markdown(c) for c in cells]
     base = {
         "group": group,
         "risk": cells[0],
@@ -822,25 +891,69 @@ def _risk_row(cells, group):
 _YES = re.compile(r"^\s*(yes|no)\b[\s.,:;!-]*", re.I)
 
 
+NOT_ANSWERED = "Not answered"  # what the Word export writes for an empty part
+
+
+def _part_in(part, value):
+    """A part's value from its "Label: value" line (the Word export writes the parts so)."""
+    if value in ("", NOT_ANSWERED, "None"):
+        return [] if part == ed.BREAKDOWN else ("" if part == ed.TOOL else None)
+    if part == ed.YES:
+        match = _YES.match(value)
+        return None if match is None else match.group(1).lower() == "yes"
+    if part == ed.DATE:
+        dates = find_dates(value)
+        return dates[0].isoformat() if dates else None
+    if part in (ed.PERCENT, ed.PERCENT_JOINT_CARE_PLAN):
+        match = re.search(r"(\d+(?:\.\d+)?)\s*%", value)
+        return float(match.group(1)) if match and float(match.group(1)) <= 100 else None
+    if part in (ed.AMOUNT, ed.CARE_ACT_AMOUNT):
+        amounts = find_money(value)
+        return _money_str(amounts[0]) if amounts else None
+    if part == ed.COUNT:
+        match = re.search(r"\d[\d,]*", value)
+        return int(match.group(0).replace(",", "")) if match else None
+    if part == ed.TOOL:
+        return value[:500]
+    if part == ed.BREAKDOWN:
+        lines = []
+        for piece in value.split(";"):
+            label, _, amount = piece.rpartition(":")
+            amounts = find_money(amount)
+            if label.strip() and amounts:
+                lines.append({"label": label.strip()[:200], "amount": _money_str(amounts[0])})
+        return lines
+    return None
+
+
 def _answer(question, text):
-    parts = {ed.TEXT: text} if ed.TEXT in question.parts else {}
-    if ed.YES in question.parts:
-        parts[ed.YES] = None
-        paragraphs = text.split("\n\n")
-        for i, paragraph in enumerate(paragraphs[:3]):
-            match = _YES.match(strip_marks(paragraph))
+    labels = {question.label_for(part).lower(): part for part in question.parts if part != ed.TEXT}
+    parts = {}
+    keep = []
+    for paragraph in text.split("\n\n"):
+        plain = strip_marks(paragraph)
+        if plain == NOT_ANSWERED:
+            continue
+        labelled = re.match(r"^([^:\n]{3,200}):\s*(.*)$", plain, re.S)
+        if labelled and labelled.group(1).strip().lower() in labels:
+            part = labels[labelled.group(1).strip().lower()]
+            parts[part] = _part_in(part, labelled.group(2).strip())
+            continue
+        if ed.YES in question.parts and ed.YES not in parts and len(keep) < 3:
+            match = _YES.match(plain)
             if match:
                 parts[ed.YES] = match.group(1).lower() == "yes"
-                remainder = strip_marks(paragraph)[match.end() :].strip()
-                paragraphs[i] = remainder
-                if ed.TEXT in parts:
-                    parts[ed.TEXT] = "\n\n".join(p for p in paragraphs if p)
-                break
-    if ed.DATE in question.parts:
-        dates = find_dates(text)
+                if not plain[match.end() :].strip():
+                    continue  # a bare "Yes" or "No" is the part, not text
+        keep.append(paragraph)
+    body = "\n\n".join(keep)
+    if ed.DATE in question.parts and parts.get(ed.DATE) is None:
+        dates = find_dates(body)
         parts[ed.DATE] = dates[0].isoformat() if dates else None
-    if ed.TEXT not in question.parts and text.strip():
-        return None  # a figure-only part would need a reading of the numbers: left to the editor
+    if ed.TEXT in question.parts:
+        parts[ed.TEXT] = body
+    elif body.strip():
+        return None  # text for a figure-only question needs reading by a person: left unplaced
     return parts
 
 
@@ -864,7 +977,7 @@ def draft_document(draft, *, hwb_name=None, local_authority=None, assignments=No
             answer = _answer(question, text)
             if answer:
                 answers[question.key] = answer
-    name = (hwb_name or draft.hwb_name or "").strip()
+    name = (hwb_name or draft.hwb_name or draft.preamble_hwb or "").strip()
     if not name:
         raise DocumentError("The Health and Wellbeing Board's name was not found in the document: give it")
     la = (local_authority or draft.local_authority or "").strip()
