@@ -48,8 +48,10 @@ PREAMBLE = "the start of the document"
 # --- text normalisation -------------------------------------------------------------------------------
 
 _NUMBERING = re.compile(
-    r"^\s*(?:(?:section|part)\s+)?(?:\d{1,2}(?:\.\d{1,2})*\s*[a-h]?\s*[).:]|\d{1,2}\s*[a-h]\s*[).]|[a-h]\s*[).]|"
-    r"[ivx]{1,4}\s*[).]|\(\s*(?:\d{1,2}|[a-h]|[ivx]{1,4})\s*\))(?:\s*(?:[a-h]|[ivx]{1,4})\s*[).])*\s*",
+    r"^\s*(?:(?:section|part)\s+)?"
+    r"(?:\d{1,2}\s*\(\s*(?:[a-h]|[ivx]{1,4})\s*\)|\d{1,2}(?:\.\d{1,2})*\s*[a-h]?\s*[).:]|\d{1,2}\s*[a-h]\s*[).]"
+    r"|[a-h]\s*[).]|[ivx]{1,4}\s*[).]|\(\s*(?:\d{1,2}|[a-h]|[ivx]{1,4})\s*\))"
+    r"(?:\s*(?:\(\s*(?:[a-h]|[ivx]{1,4})\s*\)|(?:[a-h]|[ivx]{1,4})\s*[).]))*(?:\s*[-:]\s)?\s*",
     re.I,
 )
 _WORD = re.compile(r"[a-z0-9£%/]+")
@@ -208,7 +210,7 @@ class Match:
 def match_block(text, edition_code, *, styled=False, current_order=-1):
     """The heading or prompt this paragraph is, if any: the best score, ties broken by template order."""
     tokens = words(text)
-    got = set(tokens)
+    got = {w for w in words(strip_numbering(text)[1]) if not w.isdigit()}
     if not got:
         return None
     vocabulary = _vocabulary(edition_code)
@@ -434,19 +436,26 @@ def _fill(draft, regions):
     lengths = {}
     summary_rows, signoff_rows = [], []
 
-    def add(text, target, label, note=""):
+    def store(text, target, label, note):
         nonlocal item_id
-        if not text.strip():
+        if text.strip():
+            item_id += 1
+            draft.items.append(Item(id=item_id, text=text, target=target, found_under=label, note=note))
+
+    def add(text, target, label, note=""):
+        if target is None:
+            store(text, None, label, note)
             return
-        if target is not None:
-            size = lengths.get(target, 0) + len(text) + 2
-            if size > LONG_TEXT_MAX:
-                note = f"Not placed: the answer would be longer than the limit of {LONG_TEXT_MAX:,} characters"
-                target = None
-            else:
-                lengths[target] = size
-        item_id += 1
-        draft.items.append(Item(id=item_id, text=text, target=target, found_under=label, note=note))
+        size = lengths.get(target, 0)
+        fit, rest = [], text.split("\n\n")
+        while rest and size + len(rest[0]) + 2 <= LONG_TEXT_MAX:
+            size += len(rest[0]) + 2
+            fit.append(rest.pop(0))
+        lengths[target] = size
+        store("\n\n".join(fit), target, label, note)
+        if rest:  # the answer form holds no more: the rest waits for the editor
+            over = f"Not placed: the answer would be longer than the limit of {LONG_TEXT_MAX:,} characters"
+            store("\n\n".join(rest), None, label, over)
 
     for target, label, blocks in regions:
         if label == PREAMBLE:
@@ -982,7 +991,10 @@ def draft_document(draft, *, hwb_name=None, local_authority=None, assignments=No
         raise DocumentError("The Health and Wellbeing Board's name was not found in the document: give it")
     la = (local_authority or draft.local_authority or "").strip()
     if not la:
-        raise DocumentError("The local authority was not found in the document's summary: give the Board")
+        raise DocumentError(
+            f"The local authority was not found in the document's summary, and there is no Board called “{name}” "
+            "yet: add the summary table to the document, or choose an existing Board"
+        )
     return {
         "format": FORMAT,
         "edition": edition.code,

@@ -2,10 +2,11 @@
 
 from django.db import transaction
 
-from ..models import HealthAndWellbeingBoard
+from ..models import HealthAndWellbeingBoard, Plan
 from ..plan_json import import_plan
 from ..services import record
 from .importer import draft_document
+from .reader import DocumentError
 
 
 @transaction.atomic
@@ -15,6 +16,15 @@ def document_import(*, draft, user=None, hwb_name=None, assignments=None, round=
     Raises plans.word.reader.DocumentError or plans.plan_json.PlanImportError and creates nothing."""
     name = hwb_name or draft.hwb_name or draft.preamble_hwb
     existing = HealthAndWellbeingBoard.objects.select_related("local_authority").filter(name=name).first()
+    if existing is not None and not draft.ccgs:
+        # The document names no CCG: the Board's latest plan's CCGs, as a new draft of it would have.
+        latest = Plan.objects.filter(hwb=existing).order_by("-is_current", "-created_at").first()
+        draft.ccgs = [c.name for c in latest.ordered_ccgs()] if latest else []
+    if not draft.ccgs:
+        raise DocumentError(
+            "No Clinical Commissioning Group was found in the document's summary or sign-off: add the summary "
+            "table (“Clinical Commissioning Groups”) to the document"
+        )
     doc = draft_document(
         draft,
         hwb_name=name,

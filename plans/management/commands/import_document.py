@@ -45,6 +45,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Not placed ({len(draft.unplaced)}), left out of the plan:")
             for item in draft.unplaced:
                 first_line = " ".join(item.text.split())[:100]
-                self.stdout.write(f"  - under {item.found_under}: {first_line}")
+                note = f" ({item.note})" if item.note else ""
+                self.stdout.write(f"  - under {item.found_under}{note}: {first_line}")
         self.stdout.write(f"Imported {plan.hwb.name} ({plan.edition}, {plan.round}) as a draft")
         self.stdout.write(str(plan.pk))
