@@ -497,7 +497,8 @@ def _read_preamble(draft, blocks):
 
 
 def _add_runs(blocks, target, label, add, note=""):
-    """Consecutive paragraphs become one item; each table is an item of its own."""
+    """Placed, consecutive paragraphs become one item; unplaced, each paragraph is an item, so the
+    editor can choose for each. A table is always an item of its own."""
     run = []
     for block in blocks:
         if block.is_table:
@@ -505,6 +506,8 @@ def _add_runs(blocks, target, label, add, note=""):
                 add(_join(run), target, label, note)
                 run = []
             add(_table_markdown(block.rows), target, label, note)
+        elif target is None:
+            add(_paragraph_markdown(block), None, label, note)
         else:
             run.append(_paragraph_markdown(block))
     if run:

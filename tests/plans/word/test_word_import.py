@@ -42,8 +42,8 @@ def test_officer_draft_is_placed_with_its_summary_list_table_and_risks(db, tmp_p
         ("Savings in acute care are not realised.", "High"),
         ("Staff cannot be recruited.", "Medium"),
     ]
-    # The circulation note followed no heading of the template: listed, not placed.
-    assert "Not placed (1)" in output and "Circulated to Board members" in output
+    # The title and the circulation note follow no heading of the template: listed, not placed.
+    assert "Not placed (2)" in output and "Circulated to Board members" in output
     assert not Answer.objects.filter(plan=plan, text__contains="Circulated").exists()
 
 
