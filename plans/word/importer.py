@@ -207,7 +207,7 @@ class Match:
     kind: str  # "heading" | "prompt"
 
 
-def match_block(text, edition_code, *, styled=False, current_order=-1):
+def match_block(text, edition_code, *, styled=False, current_order=-1, current_target=None):
     """The heading or prompt this paragraph is, if any: the best score, ties broken by template order."""
     tokens = words(text)
     got = {w for w in words(strip_numbering(text)[1]) if not w.isdigit()}
@@ -230,6 +230,9 @@ def match_block(text, edition_code, *, styled=False, current_order=-1):
         return None
     best = max(m.score for m in found)
     close = [m for m in found if m.score >= best - 0.03]
+    staying = [m for m in close if current_target is not None and m.anchor.target == current_target]
+    if staying:  # a prompt several questions share (8 b) i)–iii)) under its own question's heading
+        return staying[0]
     # Equal prompts (8 b) i)–iii) share one) and repeated titles: take the next one in template order.
     ahead = [m for m in close if m.anchor.order > current_order]
     pool = ahead or close
@@ -362,7 +365,7 @@ def _join(paragraphs):
     return "\n\n".join(out)
 
 
-def _prompt_rows(block, edition_code, current_order):
+def _prompt_rows(block, edition_code, current_order, current_target):
     """A table holding a prompt (a shaded box, or prompt | answer rows): its cells as paragraphs.
 
     Only where a prompt can sit is looked at: the first row, and the first column of a two-column
@@ -374,7 +377,7 @@ def _prompt_rows(block, edition_code, current_order):
     for value in candidates:
         if not value.strip():
             continue
-        match = match_block(value, edition_code, current_order=current_order)
+        match = match_block(value, edition_code, current_order=current_order, current_target=current_target)
         if match and match.kind == "prompt" and match.score >= 0.85:
             out = []
             for row in block.rows:
@@ -397,13 +400,15 @@ def parse_blocks(blocks, edition_code, *, round=None, filename=""):
     while queue:
         block = queue.pop(0)
         if block.is_table:
-            exploded = _prompt_rows(block, edition.code, order)
+            exploded = _prompt_rows(block, edition.code, order, current[0])
             if exploded:
                 queue[:0] = exploded
                 continue
             current[2].append(block)
             continue
-        match = match_block(block.text, edition.code, styled=_is_styled_heading(block), current_order=order)
+        match = match_block(
+            block.text, edition.code, styled=_is_styled_heading(block), current_order=order, current_target=current[0]
+        )
         if match is None:
             current[2].append(block)
             continue
@@ -474,9 +479,14 @@ def _fill(draft, regions):
             rest = _read_risks(draft, blocks)
             _add_runs(rest, None, label, add)
             continue
-        if target is None or target.startswith("@"):
-            note = f"From {STRUCTURED_LABELS[target]}, which is not read from documents" if target else ""
-            _add_runs(blocks, None, label, add, note=note)
+        if target is not None and target.startswith("@"):
+            # A table the importer does not read (schemes, milestones, Annex 1 and 2): one passage,
+            # so the editor keeps or discards it at once.
+            note = f"From {STRUCTURED_LABELS[target]}, which is not read from documents: add it on its page"
+            _add_runs(blocks, None, label, add, note=note, grouped=True)
+            continue
+        if target is None:
+            _add_runs(blocks, None, label, add)
             continue
         _add_runs(blocks, target, label, add)
     _read_summary(draft, summary_rows)
@@ -496,17 +506,20 @@ def _read_preamble(draft, blocks):
             return
 
 
-def _add_runs(blocks, target, label, add, note=""):
+def _add_runs(blocks, target, label, add, note="", grouped=False):
     """Placed, consecutive paragraphs become one item; unplaced, each paragraph is an item, so the
-    editor can choose for each. A table is always an item of its own."""
+    editor can choose for each (`grouped`: the whole run is one). A table is an item of its own,
+    except in a grouped run."""
     run = []
     for block in blocks:
-        if block.is_table:
+        if block.is_table and grouped:
+            run.append(_table_markdown(block.rows))
+        elif block.is_table:
             if run:
                 add(_join(run), target, label, note)
                 run = []
             add(_table_markdown(block.rows), target, label, note)
-        elif target is None:
+        elif target is None and not grouped:
             add(_paragraph_markdown(block), None, label, note)
         else:
             run.append(_paragraph_markdown(block))
