@@ -21,16 +21,19 @@ class WordUploadForm(forms.Form):
         queryset=None,
         label="Which Health and Wellbeing Board is the plan for?",
         empty_label=None,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select the Health and Wellbeing Board", "invalid_choice": "Select a Board"},
     )
     edition = forms.ChoiceField(
         choices=EDITION_CHOICES,
+        widget=forms.RadioSelect,
         label="Which template edition is the document written on?",
         help_text="The April 2014 template has 4 sections; the September 2014 template has 8 and Annex 1 and 2.",
         error_messages={"required": "Select the template edition of the document"},
     )
     round = forms.ChoiceField(
         choices=ROUND_CHOICES,
+        widget=forms.RadioSelect,
         label="Which submission round is the plan for?",
         error_messages={"required": "Select the submission round"},
     )

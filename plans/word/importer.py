@@ -951,7 +951,7 @@ def _part_in(part, value):
     return None
 
 
-def _answer(question, text):
+def answer_parts(question, text):
     labels = {question.label_for(part).lower(): part for part in question.parts if part != ed.TEXT}
     parts = {}
     keep = []
@@ -999,7 +999,7 @@ def draft_document(draft, *, hwb_name=None, local_authority=None, assignments=No
                 f"The answer to {question.key} would be {len(text):,} characters long: the limit is {LONG_TEXT_MAX:,}"
             )
         if text:
-            answer = _answer(question, text)
+            answer = answer_parts(question, text)
             if answer:
                 answers[question.key] = answer
     name = (hwb_name or draft.hwb_name or draft.preamble_hwb or "").strip()

@@ -17,13 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bcf.core.markup import render_markup
 
+from .. import editions as ed
 from ..editions import get_edition, question_label
 from ..models import HealthAndWellbeingBoard, Plan, Role
 from ..plan_json import PlanImportError
 from ..selectors import plan_for_user, plan_view, roles_for_user
 from .exporter import CONTENT_TYPE, build_docx, docx_filename
 from .forms import WordReviewForm, WordUploadForm
-from .importer import Draft
+from .importer import Draft, answer_parts
 from .reader import DocumentError
 from .services import document_import
 
@@ -89,6 +90,12 @@ def _questions(draft):
         for question in section.questions:
             items = draft.items_for(question.key)
             text = "\n\n".join(item.text for item in items)
+            parts = (answer_parts(question, text) or {}) if text else {}
+            found = []
+            if parts.get(ed.YES) is not None:
+                found.append((question.label_for(ed.YES), "Yes" if parts[ed.YES] else "No"))
+            if parts.get(ed.DATE):
+                found.append((question.label_for(ed.DATE), parts[ed.DATE]))
             out.append(
                 {
                     "key": question.key,
@@ -99,6 +106,7 @@ def _questions(draft):
                     "preview": text[:PREVIEW_CHARS],
                     "html": render_markup(text),
                     "long": len(text) > PREVIEW_CHARS,
+                    "found": found,
                 }
             )
     return out
