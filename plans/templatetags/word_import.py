@@ -2,11 +2,11 @@
 
 from django import template
 
+from plans.word.views import can_start_from_word as allowed
+
 register = template.Library()
 
 
 @register.filter
 def can_start_from_word(user):
-    from plans.word.views import can_start_from_word as allowed
-
     return allowed(user)

@@ -19,8 +19,8 @@ from bcf.core.money import format_money
 from schemes.models import ANNEX1_FIELDS
 
 from .. import editions as ed
+from ..content.selectors import plan_view
 from ..models import PlanStatus
-from ..selectors import plan_view
 
 TITLE = "Better Care Fund planning template – Part 1"
 NOT_ANSWERED = "Not answered"

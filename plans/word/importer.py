@@ -5,7 +5,7 @@ edition's headings or prompts, fuzzily (officers renumber and reword headings, c
 them), moves the "current place"; the blocks that follow go there: a question's answer, or the
 summary, sign-off, related documents or risk table, which are read into their fields. What lands
 nowhere is kept as unplaced items for the editor to assign or discard. `draft_document` then builds
-a `bcf-plan/1` document that the one importer (`plans.plan_json.import_plan`) stores.
+a `bcf-plan/1` document that the one importer (`plans.content.plan_json.import_plan`) stores.
 """
 
 import datetime
@@ -17,8 +17,8 @@ from functools import lru_cache
 from bcf.core.money import ParseError, parse_money
 
 from .. import editions as ed
+from ..content.document import FORMAT
 from ..editions import get_edition
-from ..plan_json import FORMAT
 from .reader import Block, DocumentError
 
 LONG_TEXT_MAX = 60_000  # the answer forms' limit (plans.forms.LONG_TEXT_MAX)

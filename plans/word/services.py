@@ -2,9 +2,9 @@
 
 from django.db import transaction
 
-from ..models import HealthAndWellbeingBoard, Plan
-from ..plan_json import import_plan
-from ..services import record
+from ..content.plan_json import import_plan
+from ..editing import record
+from ..models import HealthAndWellbeingBoard, Plan, Verb
 from .importer import draft_document
 from .reader import DocumentError
 
@@ -13,7 +13,7 @@ from .reader import DocumentError
 def document_import(*, draft, user=None, hwb_name=None, assignments=None, round=None):
     """Create the plan; an existing Board keeps its own local authority whatever the document says.
 
-    Raises plans.word.reader.DocumentError or plans.plan_json.PlanImportError and creates nothing."""
+    Raises plans.word.reader.DocumentError or bcf.core.imports.PlanImportError and creates nothing."""
     name = hwb_name or draft.hwb_name or draft.preamble_hwb
     existing = HealthAndWellbeingBoard.objects.select_related("local_authority").filter(name=name).first()
     if existing is not None and not draft.ccgs:
@@ -34,5 +34,14 @@ def document_import(*, draft, user=None, hwb_name=None, assignments=None, round=
     )
     plan = import_plan(doc, user=user)
     source = draft.filename or "a document"
-    record(plan=plan, user=user, section="", field="plan imported from a document", old="", new=source)
+    record(
+        plan=plan,
+        user=user,
+        section="",
+        field="plan imported from a document",
+        old="",
+        new=source,
+        verb=Verb.IMPORTED,
+        payload={"source": "document", "filename": source},
+    )
     return plan

@@ -15,13 +15,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bcf.core.imports import PlanImportError
 from bcf.core.markup import render_markup
 
 from .. import editions as ed
+from ..access import plan_for_user, roles_for_user
+from ..content.selectors import plan_view
 from ..editions import get_edition, question_label
 from ..models import HealthAndWellbeingBoard, Plan, Role
-from ..plan_json import PlanImportError
-from ..selectors import plan_for_user, plan_view, roles_for_user
 from .exporter import CONTENT_TYPE, build_docx, docx_filename
 from .forms import WordReviewForm, WordUploadForm
 from .importer import Draft, answer_parts

@@ -35,7 +35,7 @@ def _row(kind, name, truth, data, filename):
 
 def _word_copy(truth):
     """The demo plan's Word export, built from an in-memory SQLite copy of the plan."""
-    from plans.plan_json import import_plan
+    from plans.content.plan_json import import_plan
     from plans.word.exporter import plan_docx_bytes
 
     return plan_docx_bytes(import_plan(truth))

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bcf.core.imports import PlanImportError
 from plans.editions import EDITION_CHOICES
-from plans.plan_json import PlanImportError
 from plans.word.importer import parse_document
 from plans.word.reader import DocumentError, read_upload
 from plans.word.services import document_import

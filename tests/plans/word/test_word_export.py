@@ -10,8 +10,8 @@ from django.core.management import call_command
 from docx import Document
 
 from bcf.core.markup import plain_text
-from plans.plan_json import import_plan
-from plans.selectors import plan_view
+from plans.content.plan_json import import_plan
+from plans.content.selectors import plan_view
 from tests.conftest import demo_document
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from plans.content.document import plan_document
+from plans.content.selectors import plan_view
 from plans.models import Answer, Plan, Risk
-from plans.plan_json import plan_document
-from plans.selectors import plan_view
 from tests.factories import HWBFactory, PlanFactory
 from tests.plans.word import docs, measure
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from plans.content.document import plan_document
+from plans.content.plan_json import import_plan
+from plans.content.selectors import plan_view
 from plans.models import Plan
-from plans.plan_json import import_plan, plan_document
-from plans.selectors import plan_view
 from plans.word.exporter import plan_docx_bytes
 from tests.plans.word import measure
 
