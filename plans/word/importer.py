@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from bcf.core.fields import LONG_TEXT_MAX  # the answer forms' limit: an import holds no more
 from bcf.core.money import ParseError, parse_money
 
 from .. import editions as ed
@@ -21,7 +22,6 @@ from ..content.document import FORMAT
 from ..editions import get_edition
 from .reader import Block, DocumentError
 
-LONG_TEXT_MAX = 60_000  # the answer forms' limit (plans.forms.LONG_TEXT_MAX)
 SUMMARY = "@summary"
 SIGNOFF = "@signoff"
 DOCUMENTS = "@documents"
@@ -995,8 +995,10 @@ def draft_document(draft, *, hwb_name=None, local_authority=None, assignments=No
     for question in edition.questions:
         text = "\n\n".join(texts.get(question.key, []))
         if len(text) > LONG_TEXT_MAX:
+            label = ed.question_label(edition.section_for_question(question.key), question)
             raise DocumentError(
-                f"The answer to {question.key} would be {len(text):,} characters long: the limit is {LONG_TEXT_MAX:,}"
+                f"The answer to {label} would be {len(text):,} characters long: the limit is {LONG_TEXT_MAX:,}. "
+                "Discard some of the text you chose for it"
             )
         if text:
             answer = answer_parts(question, text)

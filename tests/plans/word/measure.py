@@ -208,9 +208,7 @@ def officer_docx(truth):
         if section.part != part:
             part = section.part
             document.add_heading(part.title(), 1)
-        number = section.number.replace(" ", "(").replace(")", ")") if " " in section.number else section.number
-        if "(" in number and not number.endswith(")"):
-            number += ")"
+        number = re.sub(r"^(\d+) ([a-z]+)\)$", r"\1(\2)", section.number)  # "2 b)" written "2(b)"
         title = section.title.replace(" and ", " & ").title()
         document.add_heading(f"Section {number} – {title}", 2)
         if section.kind == SUMMARY:

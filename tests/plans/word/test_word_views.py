@@ -164,3 +164,20 @@ def test_download_word_link_and_file_are_scoped_to_the_plan(client, board_plan):
     stranger = UserFactory()
     client.force_login(stranger)
     assert client.get(reverse("word:part1_docx", args=[board_plan.pk])).status_code == 404
+
+
+def test_choosing_more_text_than_an_answer_holds_is_refused_with_a_message(client, board_plan):
+    client.force_login(editor_for(board_plan))
+    paragraph = ("Word " * 2_200).strip()  # 10,999 characters
+    text = "\n".join(
+        [paragraph, "c) Service provider engagement", docs.PROVIDERS_PROMPT, *[paragraph] * 5]
+    )  # 5 placed paragraphs (55,000 characters) and the first, unplaced, one
+    review_url = upload(client, board_plan, text.encode(), name="long.txt")["Location"]
+    unplaced = [i for i in client.session[SESSION_KEY]["draft"]["items"] if i["target"] is None]
+    assert len(unplaced) == 1
+    response = client.post(review_url, {"action": "create", f"item_{unplaced[0]['id']}": "engagement.providers"})
+    assert response.status_code == 200
+    # six paragraphs of 10,999 characters and the blank lines between them
+    assert "The answer to 1 c) Service provider engagement would be 66,004 characters long" in text_of(response)
+    assert Plan.objects.count() == 1
+    assert SESSION_KEY in client.session  # still waiting: the editor can choose again
