@@ -26,13 +26,14 @@ from ..models import HealthAndWellbeingBoard, Plan, Role
 from .exporter import CONTENT_TYPE, build_docx, docx_filename
 from .forms import WordReviewForm, WordUploadForm
 from .importer import Draft, answer_parts
-from .reader import DocumentError
+from .reader import DocumentError, max_upload_bytes
 from .services import document_import
 
 SESSION_KEY = "word_import"
 # The session row holds at most one pending document: the reader's text limit plus room for markup.
 MAX_PENDING_CHARS = 3_000_000
 PREVIEW_CHARS = 600
+UPLOAD_OVERHEAD = 64 * 1024  # room for the form's other fields around the file in a multipart body
 
 
 def boards_for_editor(user):
@@ -51,6 +52,14 @@ def upload(request):
     boards = boards_for_editor(request.user)
     if not boards:
         raise Http404("No Board to start a plan for")
+    limit = max_upload_bytes()
+    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > limit + UPLOAD_OVERHEAD:
+        # Refused before the body is read: a 50 MB upload is not written to disk to be turned away.
+        form = WordUploadForm(data={}, boards=boards)
+        for name in [name for name in form.errors if name != "file"]:
+            del form.errors[name]  # the other answers were in the unread body: only the file is wrong
+        form.errors["file"] = form.error_class([f"The selected file must be smaller than {limit // (1024 * 1024)} MB"])
+        return render(request, "plans/word/upload.html", {"form": form}, status=413)
     if request.method == "POST":
         form = WordUploadForm(request.POST, request.FILES, boards=boards)
         if form.is_valid():

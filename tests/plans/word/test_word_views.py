@@ -118,7 +118,7 @@ def test_bad_files_get_a_gov_uk_error_and_nothing_is_kept(client, board_plan, na
     }.get(data, lambda: data)()
     client.force_login(editor_for(board_plan))
     response = upload(client, board_plan, data, name=name)
-    assert response.status_code == 200
+    assert response.status_code == (413 if len(data) > 10 * 1024 * 1024 else 200)  # too large: body not read
     text = text_of(response)
     assert "There is a problem" in text and message in text
     assert '<a href="#id_file">' in response.content.decode()
@@ -181,3 +181,18 @@ def test_choosing_more_text_than_an_answer_holds_is_refused_with_a_message(clien
     assert "The answer to 1 c) Service provider engagement would be 66,004 characters long" in text_of(response)
     assert Plan.objects.count() == 1
     assert SESSION_KEY in client.session  # still waiting: the editor can choose again
+
+
+def test_an_upload_over_the_limit_is_refused_before_its_body_is_read(client, board_plan):
+    client.force_login(editor_for(board_plan))
+    response = client.post(
+        reverse("word:upload"),
+        data=b"x" * 1024,
+        content_type="multipart/form-data; boundary=unread",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    text = text_of(response)
+    assert "There is a problem" in text and "The selected file must be smaller than 10 MB" in text
+    assert "Select the template edition" not in text  # only the file is named as wrong
+    assert SESSION_KEY not in client.session and Plan.objects.count() == 1
