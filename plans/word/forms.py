@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from ..editions import EDITION_CHOICES, ROUND_CHOICES, get_edition, question_label
+from ..models import Plan, PlanStatus
 from .importer import parse_document
 from .reader import DocumentError, max_upload_bytes, read_upload
 
@@ -75,6 +76,18 @@ class WordUploadForm(forms.Form):
             if round_code not in [code for code, _, _ in rounds]:
                 names = " or ".join(f"“{label}”" for _, label, _ in rounds)
                 self.add_error("round", f"The {get_edition(edition).name} template has the round {names}")
+                return cleaned
+        board = cleaned.get("hwb")
+        if board is not None and round_code:
+            current = Plan.objects.filter(hwb=board, round=round_code, is_current=True).first()
+            if current is not None and current.status != PlanStatus.DRAFT:
+                # A new draft would push a plan in sign-off or already submitted out of its round.
+                self.add_error(
+                    "round",
+                    f"{board.name}'s {current.get_round_display().lower()} plan is "
+                    f"{current.get_status_display().lower()}: choose another round, or reopen or resubmit "
+                    "that plan from its page",
+                )
                 return cleaned
         if upload is None or not edition or self.errors:
             return cleaned

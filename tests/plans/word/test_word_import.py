@@ -127,3 +127,11 @@ def test_answer_over_the_form_limit_is_not_placed(db, tmp_path):
     assert "longer than the limit of 60,000 characters" in output
     assert list(plan.ordered_ccgs()) == list(earlier.ordered_ccgs())
     assert Plan.objects.get(pk=earlier.pk).is_current is False
+
+
+def test_a_submitted_plan_of_the_round_is_not_pushed_aside(db, tmp_path):
+    submitted = PlanFactory(original=True, submitted=True, hwb__name="Sandford Health and Wellbeing Board")
+    with pytest.raises(CommandError) as caught:
+        run(tmp_path, "sandford.docx", docs.officer_draft_bytes(), "--edition", "2014-04")
+    assert "final plan is submitted: a new draft would take its place" in str(caught.value)
+    assert list(Plan.objects.all()) == [submitted] and Plan.objects.get().is_current

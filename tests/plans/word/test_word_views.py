@@ -196,3 +196,12 @@ def test_an_upload_over_the_limit_is_refused_before_its_body_is_read(client, boa
     assert "There is a problem" in text and "The selected file must be smaller than 10 MB" in text
     assert "Select the template edition" not in text  # only the file is named as wrong
     assert SESSION_KEY not in client.session and Plan.objects.count() == 1
+
+
+def test_a_round_whose_plan_is_past_draft_is_not_replaced(client, db):
+    submitted = PlanFactory(original=True, submitted=True)
+    client.force_login(editor_for(submitted))
+    response = upload(client, submitted, docs.officer_draft_bytes())
+    assert response.status_code == 200
+    assert "final plan is submitted: choose another round" in text_of(response)
+    assert Plan.objects.count() == 1 and Plan.objects.get().is_current
