@@ -652,3 +652,6 @@ class SubmissionCheck(models.Model):
 
     def __str__(self):
         return f"{self.submission}: {self.warnings} warnings"
+
+
+from .models_jobs import FileJob, FileJobStatus  # noqa: E402, F401 - the file jobs' model, kept beside

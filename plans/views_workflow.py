@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
-from . import workflow
+from . import file_jobs, workflow
 from .checks import check_plan, errors, warnings
 from .compare import compare_documents, version_document
 from .forms_workflow import CompareForm, DeclineForm, ReopenForm, ResubmitForm, ReturnForm, SignForm
@@ -223,7 +223,7 @@ def submit(request, plan_id):
             return redirect("workflow:submitted", plan.pk)
     view = plan_view(plan)
     deadline = workflow.round_deadline(plan.edition, plan.round)
-    files = [(FileKind(kind).label, workflow.exporter_for(kind) is not None) for kind in workflow.FILE_TYPES]
+    files = [(FileKind(kind).label, True) for kind in workflow.FILE_TYPES]
     return render(
         request,
         "plans/workflow/submit.html",
@@ -244,15 +244,26 @@ def submit(request, plan_id):
 def submitted(request, plan_id):
     plan = plan_for_user(request.user, plan_id)
     submission = get_object_or_404(Submission.objects.select_related("plan"), plan=plan)
-    return render(
-        request,
-        "plans/workflow/submitted.html",
-        {"plan": plan, "submission": submission, "files": list(_files(submission))},
+    rows = file_jobs.version_files([submission]).get(plan.pk, [])
+    return _with_refresh(
+        render(
+            request,
+            "plans/workflow/submitted.html",
+            {"plan": plan, "submission": submission, "rows": rows, "preparing": _preparing(rows)},
+        ),
+        rows,
     )
 
 
-def _files(submission):
-    return SubmissionFile.objects.filter(submission=submission).defer("content").order_by("kind")
+def _preparing(rows):
+    return any(row["file"] is None and row["job"] is not None and not row["job"].is_finished for row in rows)
+
+
+def _with_refresh(response, rows):
+    """While a file is being prepared the page looks again every few seconds (no JavaScript needed)."""
+    if _preparing(rows):
+        response["Refresh"] = "3"
+    return response
 
 
 @login_required
@@ -333,14 +344,20 @@ def versions(request, plan_id):
     plan = plan_for_user(request.user, plan_id)
     line = _versions(request, plan)
     submissions = {s.plan_id: s for s in Submission.objects.filter(plan__in=line).select_related("submitted_by")}
-    files = {}
-    for f in SubmissionFile.objects.filter(submission__plan__in=line).defer("content").select_related("submission"):
-        files.setdefault(f.submission.plan_id, []).append(f)
+    files = file_jobs.version_files(submissions.values())
     rows = [{"plan": v, "submission": submissions.get(v.pk), "files": files.get(v.pk, [])} for v in reversed(line)]
     form = None
     if len(line) > 1:
         form = CompareForm(versions=line, initial={"old": line[-2].pk, "new": line[-1].pk})
-    return render(request, "plans/workflow/versions.html", {"plan": plan, "rows": rows, "form": form})
+    every_file = [f for row in rows for f in row["files"]]
+    return _with_refresh(
+        render(
+            request,
+            "plans/workflow/versions.html",
+            {"plan": plan, "rows": rows, "form": form, "preparing": _preparing(every_file)},
+        ),
+        every_file,
+    )
 
 
 @login_required

@@ -8,15 +8,15 @@ States, and what moves a plan between them:
   each signature bound to the hash of the content signed; the HWB chair signs last, which makes the
   plan SIGNED_OFF. A signatory may decline with a reason (`plan_decline`) and an editor may reopen
   (`plan_reopen`): both return it to DRAFT and void every signature, each voiding recorded.
-- SIGNED_OFF: read-only. `plan_submit` (editor or chair) stores an immutable Submission (the JSON,
-  and the PDF and workbook when their renderers exist) → SUBMITTED. `plan_reopen` → DRAFT.
+- SIGNED_OFF: read-only. `plan_submit` (editor or chair) stores an immutable Submission and queues
+  the jobs that store its PDF, workbook and JSON (plans/file_jobs.py) → SUBMITTED. `plan_reopen` → DRAFT.
 - SUBMITTED: `plan_return` (area team reviewer, with reasons) → RETURNED; `plan_assure` → ASSURED.
 - RETURNED (or SUBMITTED/ASSURED, for the next round): `resubmission_start` (editor) copies the plan
   into a new version in DRAFT, optionally on the newer edition; the old version stays as it was.
 
 Every transition runs in one transaction: lock the plan row, check the starting state and the user's
-role, change the state with who/when, write the history (ChangeRecord, section "workflow"), and only
-after commit send the emails.
+role, change the state with who/when, write the history (ChangeRecord, section "workflow"), and queue
+the emails, which background jobs send once the transaction commits.
 """
 
 import copy
@@ -25,20 +25,17 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
-from . import notifications, task_summary
+from . import file_jobs, notifications, task_summary
 from .checks import check_plan, errors
 from .editions import get_edition
 from .models import (
     Decline,
-    FileKind,
     Plan,
     PlanStatus,
     RelatedDocument,
@@ -47,7 +44,6 @@ from .models import (
     Signature,
     SignatureKind,
     Submission,
-    SubmissionFile,
 )
 from .selectors import plan_view, user_roles_for_plan
 from .services import record
@@ -58,11 +54,7 @@ LONDON = ZoneInfo("Europe/London")
 WORKFLOW = "workflow"  # ChangeRecord.section of every transition
 ROUND_ORDER = ("first-draft", "final", "revised")
 CHAIR_POSITION = "Chair of Health and Wellbeing Board"
-FILE_TYPES = {
-    FileKind.JSON: ("json", "application/json"),
-    FileKind.PDF: ("pdf", "application/pdf"),
-    FileKind.XLSX: ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
+FILE_TYPES = file_jobs.FILE_TYPES
 
 
 def now():
@@ -151,16 +143,11 @@ def _set_status(plan, user, status, note=""):
     record(plan=plan, user=user, section=WORKFLOW, field="Status", old=old, new=f"{new}: {note}" if note else new)
 
 
-def _after_commit(function, **kwargs):
-    """Send the emails once the transition is committed; a failing mail server never undoes it."""
-
-    def send():
-        try:
-            function(**kwargs)
-        except Exception:  # the transition stands; the failure is logged for follow-up
-            log.exception("Could not send the %s notification", function.__name__)
-
-    transaction.on_commit(send)
+def _notify(function, **kwargs):
+    """Queue the emails in the transition's own transaction (bcf/core/mail.py): they are sent by a
+    background job once it commits, retried while the mail server refuses them, and never undo or
+    slow the transition."""
+    function(**kwargs)
 
 
 # --- who signs for what ------------------------------------------------------------------------------
@@ -235,7 +222,7 @@ def plan_mark_ready(*, plan, user):
     if problems:
         raise PlanHasErrors(problems)
     _set_status(plan, user, PlanStatus.AWAITING_SIGN_OFF)
-    _after_commit(notifications.sign_off_requested, plan=plan)
+    _notify(notifications.sign_off_requested, plan=plan)
     return plan
 
 
@@ -299,9 +286,9 @@ def plan_sign(*, plan, user, organisations):
         )
     if "hwb" in signed_now:
         _set_status(plan, user, PlanStatus.SIGNED_OFF)
-        _after_commit(notifications.signed_off, plan=plan)
+        _notify(notifications.signed_off, plan=plan)
     elif all(b.signed or b.key in signed_now for b in _others(view)):
-        _after_commit(notifications.chair_to_sign, plan=plan)
+        _notify(notifications.chair_to_sign, plan=plan)
     return plan
 
 
@@ -321,7 +308,7 @@ def plan_decline(*, plan, user, reason):
     voided = _void_all(plan, user, f"Declined by {_name(user)}")
     record(plan=plan, user=user, section=WORKFLOW, field=f"Declined on behalf of {on_behalf_of}", old="", new=reason)
     _set_status(plan, user, PlanStatus.DRAFT)
-    _after_commit(notifications.declined, plan=plan, by=user, reason=reason, voided=voided)
+    _notify(notifications.declined, plan=plan, by=user, reason=reason, voided=voided)
     return plan
 
 
@@ -335,7 +322,7 @@ def plan_reopen(*, plan, user, reason=""):
     why = f"Plan reopened by {_name(user)}" + (f": {reason}" if reason else "")
     voided = _void_all(plan, user, why)
     _set_status(plan, user, PlanStatus.DRAFT, note=reason)
-    _after_commit(notifications.reopened, plan=plan, by=user, reason=reason, voided=voided)
+    _notify(notifications.reopened, plan=plan, by=user, reason=reason, voided=voided)
     return plan
 
 
@@ -374,85 +361,19 @@ def plan_submit(*, plan, user):
         is_late=deadline is not None and at > deadline,
         content_hash=view.content_hash,
     )
-    stored = _store_files(submission, plan, at)
+    # The files are made by background jobs queued in this transaction: the version and its jobs
+    # commit together or not at all, and the reviewers are e-mailed once the files are stored.
+    jobs = file_jobs.queue_version_files(submission)
     record(
         plan=plan,
         user=user,
         section=WORKFLOW,
         field=f"Version {plan.version} submitted",
         old="",
-        new=f"{plan.get_round_display()} round{' (late)' if submission.is_late else ''}; stored: "
-        + ", ".join(f"{f.filename} (SHA-256 {f.sha256[:12]}…)" for f in stored),
+        new=f"{plan.get_round_display()} round{' (late)' if submission.is_late else ''}; files being prepared: "
+        + ", ".join(file_jobs.version_filename(plan, job.kind) for job in jobs),
     )
-    _after_commit(notifications.submitted, plan=plan, submission=submission)
     return submission
-
-
-def exporter_for(kind):
-    """The renderer of a file kind, or None while its module has not been written yet."""
-    from .management.commands.export_plan import EXPORTERS
-
-    module_name, _, function = EXPORTERS[kind].partition(":")
-    try:
-        module = import_module(module_name)
-    except ModuleNotFoundError as exc:
-        # Only the renderer's own module (or its package) being absent means "not built yet"; a
-        # renderer that exists but cannot import what it needs is a fault and must surface.
-        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
-            return None
-        raise
-    return getattr(module, function, None)
-
-
-def _store_files(submission, plan, at, kinds=tuple(FILE_TYPES)):
-    stored = []
-    for kind in kinds:
-        exporter = exporter_for(kind)
-        if exporter is None:
-            continue
-        content = exporter(plan)
-        if isinstance(content, str):
-            content = content.encode("utf-8")
-        extension, content_type = FILE_TYPES[kind]
-        stored.append(
-            SubmissionFile.objects.create(
-                submission=submission,
-                kind=kind,
-                filename=f"{slugify(plan.hwb.name)}-{plan.round}-v{plan.version}.{extension}",
-                content_type=content_type,
-                content=content,
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-                created_at=at,
-            )
-        )
-    return stored
-
-
-@transaction.atomic
-def submission_add_missing_files(*, submission):
-    """Store the files a renderer built after the submission can now make (for example the PDF).
-
-    Only while the plan's content still has the hash that was submitted, so the added file shows
-    exactly the version submitted; files already stored are never touched."""
-    plan = _lock(submission.plan)
-    have = set(submission.files.values_list("kind", flat=True))
-    missing = [kind for kind in FILE_TYPES if kind not in have and exporter_for(kind) is not None]
-    if not missing:
-        return []
-    if plan_view(plan).content_hash != submission.content_hash:
-        raise WorkflowError(f"Version {submission.version}'s content has changed since it was submitted.")
-    stored = _store_files(submission, plan, now(), kinds=missing)
-    for f in stored:
-        record(
-            plan=plan,
-            user=None,
-            section=WORKFLOW,
-            field=f"Version {submission.version}: file added",
-            old="",
-            new=f"{f.filename} (SHA-256 {f.sha256[:12]}…), rendered after submission from the unchanged content",
-        )
-    return stored
 
 
 @transaction.atomic
@@ -466,7 +387,7 @@ def plan_return(*, plan, user, reasons):
         raise WorkflowError("Enter the reasons the plan is being returned.")
     record(plan=plan, user=user, section=WORKFLOW, field="Returned for resubmission", old="", new=reasons)
     _set_status(plan, user, PlanStatus.RETURNED)
-    _after_commit(notifications.returned, plan=plan, by=user, reasons=reasons)
+    _notify(notifications.returned, plan=plan, by=user, reasons=reasons)
     return plan
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from bcf.core.jobs import run_jobs
 from plans import workflow
 from plans.compare import compare_documents, text_diff, version_document
 from plans.models import Answer, ChangeRecord, Plan, PlanStatus, RelatedDocument, Risk, Submission
@@ -42,6 +43,7 @@ def submitted_plan(plan):
     plan = workflow.plan_mark_ready(plan=plan, user=editor)
     plan = sign_as(NOTTS_CHAIR, sign_all_but_chair(plan))
     workflow.plan_submit(plan=plan, user=editor)
+    run_jobs()  # the worker stores the version's files
     plan.refresh_from_db()
     return plan
 
