@@ -253,8 +253,9 @@ class BenefitView:
 @dataclass(frozen=True)
 class Chart:
     title: str
-    svg: str  # a complete <svg> element, no external references
+    svg: str  # a complete <svg> element, no external references ("" when drawn as PNG)
     alt: str  # the text alternative
+    png: bytes | None = None  # the chart as a raster image (JPEG), for the PDF
 
 
 # --- the whole of Part 2 ---------------------------------------------------------------------------
@@ -371,6 +372,13 @@ class Part2View:
         from .charts import part2_charts
 
         return part2_charts(self)
+
+    @cached_property
+    def pdf_charts(self):
+        """The same charts as PNG images, for the PDF."""
+        from .charts import part2_charts
+
+        return part2_charts(self, raster=True)
 
 
 def build_part2_view(plan):

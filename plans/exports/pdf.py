@@ -527,7 +527,23 @@ def _annex1(view):
     ]
 
 
-def document_context(view, digest):
+CHARTS_PATH = "/charts/"
+
+
+def chart_images(view):
+    """The Part 2 charts as raster images (JPEG) for this render: [{title, alt, url}] for the template and
+    {path: (bytes, type)} for the fetcher."""
+    if view.part2 is None:
+        return [], {}
+    charts, extra = [], {}
+    for index, chart in enumerate(view.part2.pdf_charts, start=1):
+        path = f"{CHARTS_PATH}{index}.jpg"
+        charts.append({"title": chart.title, "alt": chart.alt, "url": f"{ORIGIN}{path}"})
+        extra[path] = (chart.png, "image/jpeg")
+    return charts, extra
+
+
+def document_context(view, digest, charts=None):
     """Everything the template shows, worked out here so the template only lays it out."""
     plan, edition = view.plan, view.edition
     parts, toc = [], []
@@ -596,6 +612,7 @@ def document_context(view, digest):
         "stylesheet": static_url("pdf/part1.css"),
         "not_answered": NOT_ANSWERED,
         "long_row_chars": LONG_ROW_CHARS,
+        "charts": charts or [],
     }
 
 
@@ -605,8 +622,14 @@ def view_digest(view):
     return digest if isinstance(digest, str) else content_hash(view)
 
 
+def render_document(view, digest=None):
+    """The document's HTML and the images drawn for it (the charts), {path: (bytes, type)}."""
+    charts, extra = chart_images(view)
+    return render_to_string(TEMPLATE, document_context(view, digest or view_digest(view), charts)), extra
+
+
 def render_html(view, digest=None):
-    return render_to_string(TEMPLATE, document_context(view, digest or view_digest(view)))
+    return render_document(view, digest)[0]
 
 
 def layout(html, images=None, extra=None):
@@ -636,14 +659,14 @@ def render_pdf(view, digest=None, *, bounded=True):
     unless `bounded` is false."""
     from bcf.core.jobs import run_bounded
 
-    html = render_html(view, digest)
+    html, extra = render_document(view, digest)
     images = {pk: read_image(doc) for pk, doc in plan_images(view).items()}
     images = {pk: image for pk, image in images.items() if image is not None}
     if not bounded:
-        return layout(html, images)
+        return layout(html, images, extra)
     import weasyprint  # noqa: F401 - imported here, so the child inherits it
 
-    return run_bounded(layout, html, images, what="Laying out the PDF")
+    return run_bounded(layout, html, images, extra, what="Laying out the PDF")
 
 
 # --- the cache ------------------------------------------------------------------------------------
