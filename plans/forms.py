@@ -12,13 +12,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from bcf.core.limits import LONG_TEXT_MAX  # noqa: F401 - shared with the importer and metrics.forms
 from bcf.core.money import ParseError, parse_money, parse_percent
 from bcf.core.uploads import check_upload
 
 from . import editions as ed
 from .models import Level, RiskRating
 
-LONG_TEXT_MAX = 60_000
 BREAKDOWN_ROWS_SPARE = 3
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
