@@ -29,10 +29,13 @@ system-packages:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+# The web server and a background worker (PDFs, workbooks, JSON, e-mails) together; Ctrl-C stops both.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference
 	$(PY) manage.py load_demo
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
