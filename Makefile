@@ -44,6 +44,8 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) .ci/import_cycles.py
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Benchmarks print figures and ratios (never pass/fail). The load benchmark needs PostgreSQL: started here.

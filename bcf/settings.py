@@ -33,14 +33,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_forms_gds",
-    # bcf.core comes before django_tasks_db so its `db_worker` (the backend's worker, warmed up and
-    # with the job sweeper) is the one `manage.py db_worker` runs.
     "bcf.core",
-    "django_tasks",
-    "django_tasks_db",
     "plans",
     "schemes",
     "metrics",
+    # After plans, so plans' `db_worker` (the backend's worker, started warm and with the job sweeper)
+    # is the one `manage.py db_worker` runs.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -69,7 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bcf.core.context_processors.service",
+                "plans.context_processors.service",
             ],
         },
     },
@@ -132,7 +132,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded files live outside any web root and are served only through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "uploads"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
-# Rendered Part 1 PDFs, one file per content hash (plans/exports/pdf.py); safe to empty at any time.
+# Rendered Part 1 PDFs, one file per content hash (plans/outputs/pdf.py); safe to empty at any time.
 PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR", BASE_DIR / "var" / "pdf-cache"))
 # Uploaded images larger than this many pixels are refused (Pillow's decompression-bomb limit is 89
 # megapixels; a diagram needs far fewer, and WeasyPrint holds every pixel in memory).

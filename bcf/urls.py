@@ -1,18 +1,30 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from bcf.core import views as core_views
-from plans.urls import auth_urlpatterns
+from bcf.core.auth import throttled_login_view
+from bcf.core.forms import EmailLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("ping", core_views.ping, name="ping"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
-    path("", include(auth_urlpatterns)),
-    path("", include("plans.urls")),
-    path("", include("plans.urls_workflow")),
-    path("", include("plans.urls_review")),
-    path("", include("plans.urls_outputs")),
+    path(
+        "sign-in/",
+        throttled_login_view().as_view(
+            template_name="registration/login.html",
+            authentication_form=EmailLoginForm,
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("schemes.urls")),
+    path("", include("plans.content.urls")),
+    path("", include("plans.workflow.urls")),
+    path("", include("plans.review.urls")),
+    path("", include("plans.outputs.urls")),
     path("", include("metrics.urls")),
 ]

@@ -1,9 +1,8 @@
 from django.contrib import admin
 
+from metrics.models import ReferenceData
+from plans.editing import touch_all
 from plans.models import Plan
-from plans.task_summary import touch_all
-
-from .models import ReferenceData
 
 
 def _plans_using(row):

@@ -8,7 +8,7 @@ sums; tests recalculate the workbook with LibreOffice and compare with these.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from .definitions import MINIMUM_REDUCTION_PERCENT, YEARS
+from metrics.definitions import MINIMUM_REDUCTION_PERCENT, YEARS
 
 PENNY = Decimal("0.01")
 TENTH = Decimal("0.1")

@@ -2,22 +2,64 @@
 the PDF the same figures as JPEG at PDF_DPI with fixed margins (WeasyPrint laid out an SVG chart's
 every path and label, and the constrained layout solver took half of drawing one: together a third
 of the PDF's time; a raster image is placed in one step). matplotlib is slow to import, so it is
-imported here only, and this module only when a chart is drawn.
+imported only when a chart is drawn (`load_matplotlib`).
 """
 
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
-import matplotlib
+from metrics.formatting import format_count, format_metric_value, format_money
 
-matplotlib.use("svg")
 
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    svg: str  # a complete <svg> element, no external references ("" when drawn as a raster image)
+    alt: str  # the text alternative
+    png: bytes | None = None  # the chart as a raster image (JPEG), for the PDF
 
-from .formatting import format_count, format_metric_value, format_money  # noqa: E402
-from .selectors import Chart  # noqa: E402
+
+def load_matplotlib():
+    """matplotlib with the SVG backend, and the two classes the charts use (imported on first draw)."""
+    import matplotlib
+
+    matplotlib.use("svg")
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    return matplotlib, Figure, FuncFormatter
+
+
+def warm_up():
+    """Import matplotlib now (a worker does, when it starts)."""
+    load_matplotlib()
+
+
+PDF_DPI = 150  # sharp on paper at the charts' printed size (about 17 cm wide), a few tens of KB each
+
+
+def _figure(Figure, size, raster, *, left, bottom, top):  # noqa: N803 - the class matplotlib gives
+    """A figure laid out by matplotlib's constrained layout for the pages; for the PDF, with fixed
+    margins (`bottom` and `top` in inches) instead: the constrained layout solver took half the
+    time of drawing a chart, and the PDF's charts have known sizes and labels."""
+    if not raster:
+        return Figure(figsize=size, layout="constrained")
+    figure = Figure(figsize=size)
+    figure.subplots_adjust(left=left, right=0.98, bottom=bottom / size[1], top=1 - top / size[1])
+    return figure
+
+
+def _chart(figure, slug, title, alt, raster):
+    if not raster:
+        return Chart(title=title, svg=svg_element(figure, slug, title, alt), alt=alt)
+    # JPEG at high quality without chroma subsampling: the PDF embeds JPEG as it is, where a PNG is
+    # decoded and compressed again by WeasyPrint.
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="jpeg", dpi=PDF_DPI, pil_kwargs={"quality": 92, "subsampling": 0})
+    return Chart(title=title, svg="", alt=alt, png=buffer.getvalue())
+
 
 BLUE = "#1d70b8"
 GREY = "#505a5f"
@@ -39,7 +81,7 @@ RC = {
 }
 
 
-def _svg(figure, slug, title, alt):
+def svg_element(figure, slug, title, alt):
     """The figure as an <svg> element to inline: no XML prolog, DTD or metadata (they point outside
     the document), ids prefixed so several charts can share a page, and a title and description."""
     buffer = io.StringIO()
@@ -101,31 +143,6 @@ def _presentation_attributes(svg):
     return _STYLE.sub(attributes, svg)
 
 
-PDF_DPI = 150  # sharp on paper at the charts' printed size (about 17 cm wide), a few tens of KB each
-
-
-def _figure(size, raster, *, left, bottom, top):
-    """A figure laid out by matplotlib's constrained layout for the pages; for the PDF, with fixed
-    margins (`bottom` and `top` in inches) instead: the constrained layout solver took half the
-    time of drawing a chart, and the PDF's charts have known sizes and labels."""
-    if not raster:
-        return Figure(figsize=size, layout="constrained")
-    figure = Figure(figsize=size)
-    width, height = size
-    figure.subplots_adjust(left=left, right=0.98, bottom=bottom / height, top=1 - top / height)
-    return figure
-
-
-def _chart(figure, slug, title, alt, raster):
-    if not raster:
-        return Chart(title=title, svg=_svg(figure, slug, title, alt), alt=alt)
-    # JPEG at high quality without chroma subsampling: the PDF embeds JPEG as it is, where a PNG is
-    # decoded and compressed again by WeasyPrint.
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="jpeg", dpi=PDF_DPI, pil_kwargs={"quality": 92, "subsampling": 0})
-    return Chart(title=title, svg="", alt=alt, png=buffer.getvalue())
-
-
 def _escape(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -147,8 +164,9 @@ def p4p_chart(p4p, slug="p4p", raster=False):
     """Baseline against planned admissions for each quarter of the performance period."""
     if p4p is None or not any(q.baseline is not None or q.plan is not None for q in p4p.quarters):
         return None
+    matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
-        figure = _figure((7.2, 3.8), raster, left=0.1, bottom=0.95, top=0.45)
+        figure = _figure(Figure, (7.2, 3.8), raster, left=0.1, bottom=0.95, top=0.45)
         axes = figure.subplots()
         positions = range(len(p4p.quarters))
         width = 0.38
@@ -178,8 +196,9 @@ def expenditure_chart(by_area, slug="spend", raster=False):
     """Planned expenditure by area of spend, 2014/15 against 2015/16."""
     if not by_area:
         return None
+    matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
-        figure = _figure((7.2, 1.1 + 0.55 * len(by_area)), raster, left=0.22, bottom=0.45, top=0.45)
+        figure = _figure(Figure, (7.2, 1.1 + 0.55 * len(by_area)), raster, left=0.22, bottom=0.45, top=0.45)
         axes = figure.subplots()
         areas = [area for area, _ in by_area][::-1]
         totals = dict(by_area)
@@ -208,8 +227,9 @@ def metric_chart(metric, slug, raster=False):
     if sum(1 for _, value in points if value is not None) < 2:
         return None
     definition = metric.definition
+    matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
-        figure = _figure((7.2, 2.8), raster, left=0.1, bottom=0.8, top=0.15)
+        figure = _figure(Figure, (7.2, 2.8), raster, left=0.1, bottom=0.8, top=0.15)
         axes = figure.subplots()
         labels = [label for label, _ in points]
         values = [_float(value) for _, value in points]
@@ -249,8 +269,8 @@ def _wrap(text, width):
 
 
 def part2_charts(view, raster=False):
-    """Every chart of a plan's Part 2 that has something to show, in the order of the workbook; as PNG
-    (Chart.png) rather than SVG when `raster`."""
+    """Every chart of a plan's Part 2 that has something to show, in the order of the workbook; as a
+    raster image (Chart.png) rather than SVG when `raster`."""
     charts = [expenditure_chart(view.expenditure_by_area, raster=raster), p4p_chart(view.p4p, raster=raster)]
     charts += [metric_chart(metric, f"metric-{metric.code.lower()}", raster=raster) for metric in view.metrics]
     return [chart for chart in charts if chart is not None]

@@ -5,15 +5,23 @@ reviewers. Each issue links to the Part 2 page where it is put right. A plan who
 been started gets one warning rather than a page of errors: Part 1 can be worked on first.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 
-from plans.checks import ERROR, MISSING, PROBLEM, WARNING, Issue, find_placeholders
-
-from . import calculations as calc
-from .definitions import CAPITAL_KINDS, MINIMUM_REDUCTION_PERCENT, YEARS, AreaOfSpend, BenefitMeasure, Commissioner
-from .formatting import format_count, format_metric_value, format_money, format_percent
+from bcf.core.issues import ERROR, MISSING, PROBLEM, WARNING, Issue
+from bcf.core.placeholders import find_placeholders
+from metrics import calculations as calc
+from metrics.definitions import (
+    CAPITAL_KINDS,
+    MINIMUM_REDUCTION_PERCENT,
+    YEARS,
+    AreaOfSpend,
+    BenefitMeasure,
+    Commissioner,
+)
+from metrics.formatting import format_count, format_metric_value, format_money, format_percent
 
 SECTION = "part-2"
 FUNDING, EXPENDITURE, BENEFITS, P4P, METRICS = "funding", "expenditure", "benefits", "p4p", "metrics"
@@ -35,7 +43,7 @@ class Part2Issue:
 
 
 def check_part2(view):
-    """Errors and warnings about the plan's Part 2, as plans.checks.Issue objects."""
+    """Errors and warnings about the plan's Part 2, as plans.content.checks.Issue objects."""
     return [found.issue for found in part2_issues(view)]
 
 
@@ -53,22 +61,20 @@ def part2_issues(view, part2=None):
         found.append(Part2Issue(page, issue))
 
     if part2 is None or part2.is_empty:
+        # "Both parts must be completed" (the templates' own words): an error for both editions.
         issue = Issue(
-            WARNING,
-            "Part 2 (finance and metrics) has not been started: the plan needs its funding, expenditure, "
-            "benefits and metrics before it is submitted",
+            ERROR,
+            "Part 2 (finance and metrics) has not been started: both parts of the plan must be completed, "
+            "so add its funding, expenditure, benefits and metrics before it is signed off",
             SECTION,
             "",
             MISSING,
             reverse("metrics:summary", args=[plan.pk]),
         )
         return [Part2Issue("", issue)]
-    _funding(part2, add)
-    _expenditure(view, part2, add)
-    _benefits(part2, add)
-    if part2.definition.has_p4p:
-        _p4p(part2, add)
-    _metrics(part2, add)
+    for check in PART2_CHECKS:
+        if check.applies(part2.definition):
+            check.run(view, part2, add)
     return found
 
 
@@ -102,7 +108,7 @@ def _placeholders(add, page, text, anchor, where):
         add(page, ERROR, f"{where}: template placeholder “{placeholder}” left in", anchor)
 
 
-def _funding(part2, add):
+def _funding(view, part2, add):
     plan = part2.plan
     if not part2.funding:
         add(FUNDING, ERROR, "enter the contributions of the local authority and the CCGs", "funding", MISSING)
@@ -191,7 +197,7 @@ def _expenditure(view, part2, add):
             )
 
 
-def _benefits(part2, add):
+def _benefits(view, part2, add):
     if not part2.benefits:
         add(BENEFITS, ERROR, "enter the quantified benefits of the schemes", "add-benefit", MISSING)
         return
@@ -206,7 +212,7 @@ def _benefits(part2, add):
         _placeholders(add, BENEFITS, row.unit, anchor, f"line {index}")
 
 
-def _p4p(part2, add):
+def _p4p(view, part2, add):
     p4p = part2.p4p
     if p4p is None or not p4p.complete:
         missing = []
@@ -248,7 +254,7 @@ def _p4p(part2, add):
     _placeholders(add, P4P, p4p.justification, "id_justification", "justification")
 
 
-def _metrics(part2, add):
+def _metrics(view, part2, add):
     plan = part2.plan
     for metric in part2.metrics:
         url = _url(plan, "metric", metric.code)
@@ -288,3 +294,26 @@ def _metrics(part2, add):
         for name in ("name", "definition", "source", "comment"):
             for placeholder in find_placeholders(getattr(saved, name)):
                 add(METRICS, ERROR, f"{where}: template placeholder “{placeholder}” left in", f"id_{name}", url=url)
+
+
+@dataclass(frozen=True)
+class Part2Check:
+    """One rule of the Part 2 checks: the page it is about, whether the edition has it, the function."""
+
+    page: str
+    applies: Callable
+    run: Callable  # (view, part2, add)
+
+
+def _always(_definition):
+    return True
+
+
+# In the workbook's order, so the check page lists Part 2's issues as the tabs come.
+PART2_CHECKS = (
+    Part2Check(FUNDING, _always, _funding),
+    Part2Check(EXPENDITURE, _always, _expenditure),
+    Part2Check(BENEFITS, _always, _benefits),
+    Part2Check(P4P, lambda definition: definition.has_p4p, _p4p),
+    Part2Check(METRICS, _always, _metrics),
+)

@@ -1,5 +1,9 @@
 """Forms for the Part 2 pages. They parse and check input (money through bcf.core.money); saving
-is the services' job, and every computed figure shown beside them comes from metrics.calculations."""
+is the services' job, and every computed figure shown beside them comes from metrics.calculations.
+
+Long because it holds one form per Part 2 page, each with its GOV.UK layout; they share the money,
+percent and row fields of bcf.core.fields.
+"""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -9,9 +13,8 @@ from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Fiel
 from django import forms
 from django.conf import settings
 
-from plans.forms import LONG_TEXT_MAX, MoneyField, PercentField, RowForm
-
-from .definitions import (
+from bcf.core.fields import LONG_TEXT_MAX, MoneyField, PercentField, RowForm
+from metrics.definitions import (
     BENEFIT_QUARTERS,
     CAPITAL_KINDS,
     FIGURE_MAX,

@@ -9,10 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from bcf.core.models import MoneyField
-from plans.editions import EDITION_CHOICES
-from plans.models import HealthAndWellbeingBoard, Plan
-
-from .definitions import (
+from metrics.definitions import (
     DEFAULT_BASELINE_QUARTERS,
     DEFAULT_PLAN_QUARTERS,
     DEFAULT_UNIT_SAVING,
@@ -24,6 +21,8 @@ from .definitions import (
     ProviderType,
     SourceOfFunding,
 )
+from plans.editions import EDITION_CHOICES
+from plans.models import HealthAndWellbeingBoard, Plan
 
 
 def _default_baseline_quarters():

@@ -7,10 +7,10 @@ P4P sums); import reads only the inputs. A problem names its path, for example
 
 from decimal import Decimal, InvalidOperation
 
+from bcf.core.imports import PlanImportError
 from bcf.core.money import ParseError, parse_money
-
-from . import calculations as calc
-from .definitions import (
+from metrics import calculations as calc
+from metrics.definitions import (
     CAPITAL_KINDS,
     FIGURE_MAX,
     QUANTITY_MAX,
@@ -26,7 +26,7 @@ from .definitions import (
     choice_for,
     part2_edition,
 )
-from .services import Part2Data, write_part2
+from metrics.services import Part2Data, write_part2
 
 EMPTY_PART2 = {"funding": [], "expenditure": [], "benefits": [], "p4p": None, "metrics": []}
 
@@ -137,8 +137,6 @@ def export_part2(view):
 
 
 def _error(path, message):
-    from plans.plan_json import PlanImportError
-
     return PlanImportError(path, message)
 
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from .definitions import DEFAULT_BASELINE_QUARTERS, DEFAULT_PLAN_QUARTERS, DEFAULT_UNIT_SAVING
+from metrics.definitions import DEFAULT_BASELINE_QUARTERS, DEFAULT_PLAN_QUARTERS, DEFAULT_UNIT_SAVING
+from metrics.models import ReferenceData
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,6 @@ class Reference:
 
 def reference_for(hwb_id, edition):
     """The HWB's own row where there is one, field by field falling back on the edition's default row."""
-    from .models import ReferenceData
-
     rows = list(ReferenceData.objects.filter(Q(hwb_id=hwb_id) | Q(hwb__isnull=True), edition=edition))
     own = next((r for r in rows if r.hwb_id is not None), None)
     default = next((r for r in rows if r.hwb_id is None), None)

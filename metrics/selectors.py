@@ -6,10 +6,12 @@ from functools import cached_property
 
 from django.db.models import Prefetch
 
-from . import calculations as calc
-from .definitions import MINIMUM_REDUCTION_PERCENT, P4P_METRIC_NAME, YEARS, AreaOfSpend, part2_edition
-from .formatting import format_count, format_metric_value, format_money, format_percent
-from .reference import reference_for
+from metrics import calculations as calc
+from metrics.charts import part2_charts
+from metrics.definitions import MINIMUM_REDUCTION_PERCENT, P4P_METRIC_NAME, YEARS, AreaOfSpend, part2_edition
+from metrics.formatting import format_count, format_metric_value, format_money, format_percent
+from metrics.models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
+from metrics.reference import reference_for
 
 # --- the pay-for-performance metric ------------------------------------------------------------------
 
@@ -250,14 +252,6 @@ class BenefitView:
 # --- charts -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    svg: str  # a complete <svg> element, no external references ("" when drawn as PNG)
-    alt: str  # the text alternative
-    png: bytes | None = None  # the chart as a raster image (JPEG), for the PDF
-
-
 # --- the whole of Part 2 ---------------------------------------------------------------------------
 
 
@@ -369,22 +363,16 @@ class Part2View:
 
     @cached_property
     def charts(self):
-        from .charts import part2_charts
-
         return part2_charts(self)
 
     @cached_property
     def pdf_charts(self):
-        """The same charts as PNG images, for the PDF."""
-        from .charts import part2_charts
-
+        """The same charts as raster images, for the PDF."""
         return part2_charts(self, raster=True)
 
 
 def build_part2_view(plan):
     """Part 2 of the plan as a view-model, even when nothing has been entered (pages show the blanks)."""
-    from .models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
-
     definition = part2_edition(plan.edition)
     benefits = list(BenefitRow.objects.filter(plan=plan).select_related("scheme"))
     return Part2View(
@@ -410,7 +398,7 @@ def build_part2_view(plan):
 def part2_view(plan):
     """Everything of Part 2 the pages, the PDF, the workbook and the JSON show, or None when empty."""
     view = build_part2_view(plan)
-    # The task list summary (plans.task_summary) reads it again from the same plan object.
+    # The task list summary (plans.content.task_summary) reads it again from the same plan object.
     plan._part2_view = view
     return None if view.is_empty else view
 

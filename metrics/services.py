@@ -1,4 +1,4 @@
-"""Writes to Part 2. Like plans.services: each is atomic, locks the plan row and the section's
+"""Writes to Part 2. Like plans.content.services: each is atomic, locks the plan row and the section's
 revision counter, refuses a plan that is not a draft or a page that is stale, and records every
 changed figure in the plan's history."""
 
@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Max
 
-from plans import services as plan_services
-from plans.services import PlanNotEditable, StaleSection, display, record
-
-from .definitions import YEAR_FIELDS, YEARS, FundingKind, part2_edition
-from .models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
+from metrics.definitions import YEAR_FIELDS, YEARS, FundingKind, part2_edition
+from metrics.models import BenefitRow, ExpenditureRow, FundingRow, Metric, MetricFigure, P4PMetric
+from plans import editing
+from plans.editing import PlanNotEditable, StaleSection, display, record
 
 __all__ = ["PlanNotEditable", "StaleSection", "StalePart2"]
 
@@ -67,7 +66,7 @@ class StalePart2(Exception):
 
 def revisions(plan):
     """{section: revision} of every Part 2 section."""
-    return {section: plan_services.section_revision(plan, section) for section in SECTIONS}
+    return {section: editing.section_revision(plan, section) for section in SECTIONS}
 
 
 def expenditure_label(row):
@@ -89,7 +88,7 @@ def p4p_label(_row):
 def funding_save(*, plan, user, revision, values):
     """Save the funding grid. `values`: {(organisation, kind): {"2014/15": amount|None, "2015/16": …}};
     a line with no amount in either year is removed."""
-    plan, counter = plan_services._lock(plan.pk, FUNDING, revision)
+    plan, counter = editing.lock_for_edit(plan.pk, FUNDING, revision)
     existing = {(row.organisation, row.kind): row for row in FundingRow.objects.filter(plan=plan)}
     top = max((row.position for row in existing.values()), default=0)
     changed = 0
@@ -126,7 +125,7 @@ def funding_save(*, plan, user, revision, values):
                 changed += 1
         row.save()
     if changed:
-        plan_services._bump(counter)
+        editing.bump_section(counter)
     return changed
 
 
@@ -135,21 +134,21 @@ def _funding_text(row):
 
 
 def row_save(*, plan, user, section, revision, instance, values, label):
-    """Add or change an expenditure or benefit line, or the P4P metric (plans.services.row_save)."""
-    return plan_services.row_save(
+    """Add or change an expenditure or benefit line, or the P4P metric (plans.content.services.row_save)."""
+    return editing.row_save(
         plan=plan, user=user, section=section, revision=revision, instance=instance, values=values, label=label
     )
 
 
 def row_delete(*, plan, user, section, revision, instance, label):
-    plan_services.row_delete(plan=plan, user=user, section=section, revision=revision, instance=instance, label=label)
+    editing.row_delete(plan=plan, user=user, section=section, revision=revision, instance=instance, label=label)
 
 
 @transaction.atomic
 def metric_save(*, plan, user, revision, code, values, figures):
     """Save one metric: `values` (name, definition, source, comment) and `figures`
     {position: {label, numerator, denominator, stated_value, percent_change}}."""
-    plan, counter = plan_services._lock(plan.pk, METRICS, revision)
+    plan, counter = editing.lock_for_edit(plan.pk, METRICS, revision)
     definition = part2_edition(plan.edition)
     position = [m.code for m in definition.metrics].index(code) + 1
     metric, created = Metric.objects.get_or_create(plan=plan, code=code, defaults={"position": position})
@@ -186,7 +185,7 @@ def metric_save(*, plan, user, revision, code, values, figures):
                 setattr(figure, name, value)
         figure.save()
     if changed:
-        plan_services._bump(counter)
+        editing.bump_section(counter)
     elif created:
         metric.delete()
     return changed
@@ -251,7 +250,7 @@ def part2_replace(*, plan, user, data, expected_revisions=None, source="workbook
     if a section changed since then (StalePart2). Returns the number of changes recorded."""
     counters = {}
     for section in SECTIONS:
-        plan, counters[section] = plan_services._lock(plan.pk, section)
+        plan, counters[section] = editing.lock_for_edit(plan.pk, section)
     if expected_revisions is not None:
         stale = [
             SECTIONS[s] for s, c in counters.items() if s in expected_revisions and expected_revisions[s] != c.revision
@@ -279,7 +278,7 @@ def part2_replace(*, plan, user, data, expected_revisions=None, source="workbook
                 )
                 count += 1
         if count:
-            plan_services._bump(counters[section])
+            editing.bump_section(counters[section])
         changed += count
     return changed
 

@@ -2,9 +2,8 @@
 
 from django.urls import reverse
 
-from plans.checks import COMPLETED, ERROR, HAS_ERRORS, IN_PROGRESS, NOT_STARTED, PROBLEM
-
-from .checks import BENEFITS, EXPENDITURE, FUNDING, METRICS, P4P, PAGE_TITLES
+from bcf.core.issues import COMPLETED, ERROR, HAS_ERRORS, IN_PROGRESS, NOT_STARTED, PROBLEM
+from metrics.checks import BENEFITS, EXPENDITURE, FUNDING, METRICS, P4P, PAGE_TITLES
 
 
 def part2_tasks(part2, issues):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from metrics import views
 
 app_name = "metrics"
 
@@ -39,6 +39,5 @@ urlpatterns = [
     path("plans/<int:plan_id>/part-2/p4p/", views.p4p, name="p4p"),
     path("plans/<int:plan_id>/part-2/metrics/", views.metrics, name="metrics"),
     path("plans/<int:plan_id>/part-2/metrics/<slug:code>/", views.metric, name="metric"),
-    path("plans/<int:plan_id>/part-2/workbook.xlsx", views.workbook, name="workbook"),
     path("plans/<int:plan_id>/part-2/workbook/upload/", views.workbook_upload, name="workbook_upload"),
 ]

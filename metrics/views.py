@@ -1,4 +1,4 @@
-"""Part 2 pages. Every plan lookup goes through plans.selectors.plan_for_user, so another HWB's plan
+"""Part 2 pages. Every plan lookup goes through plans.content.selectors.plan_for_user, so another HWB's plan
 is a 404; only editors change a draft plan. Views parse input with a form, call one service, and
 render the figures metrics.calculations computes (also live, as the user types, through the same
 view with action=calculate)."""
@@ -11,22 +11,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from plans.models import Role
-from plans.selectors import plan_for_user, user_roles_for_plan
-from plans.services import PlanNotEditable, StaleSection, section_revision
-from plans.views import LOCKED_MESSAGE, STALE_MESSAGE
-
-from . import calculations as calc
-from . import services
-from .checks import BENEFITS, EXPENDITURE, FUNDING, METRICS, P4P, issues_for
-from .definitions import YEARS
-from .forms import BenefitForm, ExpenditureForm, FundingForm, MetricForm, P4PForm, WorkbookUploadForm
-from .models import BenefitRow, ExpenditureRow, P4PMetric
-from .selectors import build_part2_view, metric_view, p4p_figures, p4p_inputs
-from .tasks import part2_tasks
+from metrics import calculations as calc
+from metrics import services
+from metrics.charts import expenditure_chart, metric_chart, p4p_chart
+from metrics.checks import BENEFITS, EXPENDITURE, FUNDING, METRICS, P4P, issues_for
+from metrics.definitions import YEARS
+from metrics.forms import BenefitForm, ExpenditureForm, FundingForm, MetricForm, P4PForm, WorkbookUploadForm
+from metrics.imports.workbook import WorkbookError, read_workbook
+from metrics.models import BenefitRow, ExpenditureRow, P4PMetric
+from metrics.selectors import build_part2_view, metric_view, p4p_figures, p4p_inputs
+from metrics.tasks import part2_tasks
+from plans.access import can_edit, plan_for_user, user_roles_for_plan
+from plans.editing import LOCKED_MESSAGE, PlanNotEditable, StaleSection, refusal_message, section_revision
 
 LIVE_HEADER = "HTTP_X_BCF_LIVE"
 
@@ -34,11 +32,11 @@ LIVE_HEADER = "HTTP_X_BCF_LIVE"
 def _context(request, plan_id):
     plan = plan_for_user(request.user, plan_id)
     roles = user_roles_for_plan(request.user, plan)
-    return plan, plan.is_editable and Role.EDITOR in roles
+    return plan, can_edit(request.user, plan, roles)
 
 
 def _locked(request, plan, to):
-    messages.error(request, LOCKED_MESSAGE.format(status=plan.get_status_display().lower()))
+    messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
     return redirect(to, plan.pk)
 
 
@@ -93,10 +91,8 @@ def funding(request, plan_id):
                 changed = services.funding_save(
                     plan=plan, user=request.user, revision=form.cleaned_data["revision"], values=form.values()
                 )
-            except StaleSection:
-                form.add_error(None, STALE_MESSAGE)
-            except PlanNotEditable as exc:
-                form.add_error(None, LOCKED_MESSAGE.format(status=str(exc).lower()))
+            except (StaleSection, PlanNotEditable) as exc:
+                form.add_error(None, refusal_message(exc))
             else:
                 messages.success(
                     request, "Funding sources saved" if changed else "Funding sources: nothing had changed"
@@ -187,12 +183,8 @@ def benefits(request, plan_id):
 
 def _chart(part2, slug):
     if slug == "spend":
-        from .charts import expenditure_chart
-
         return expenditure_chart(part2.expenditure_by_area)
     if slug == "p4p":
-        from .charts import p4p_chart
-
         return p4p_chart(part2.p4p)
     return None
 
@@ -229,10 +221,8 @@ def line_edit(request, plan_id, page, row_id=None):
                     values=form.values(),
                     label=lines.label,
                 )
-            except StaleSection:
-                form.add_error(None, STALE_MESSAGE)
-            except PlanNotEditable as exc:
-                form.add_error(None, LOCKED_MESSAGE.format(status=str(exc).lower()))
+            except (StaleSection, PlanNotEditable) as exc:
+                form.add_error(None, refusal_message(exc))
             else:
                 messages.success(request, f"{lines.label(saved)} has been {'changed' if instance else 'added'}")
                 if action == "save-add":
@@ -328,10 +318,8 @@ def p4p(request, plan_id):
                     values=form.values(),
                     label=services.p4p_label,
                 )
-            except StaleSection:
-                form.add_error(None, STALE_MESSAGE)
-            except PlanNotEditable as exc:
-                form.add_error(None, LOCKED_MESSAGE.format(status=str(exc).lower()))
+            except (StaleSection, PlanNotEditable) as exc:
+                form.add_error(None, refusal_message(exc))
             else:
                 messages.success(request, "Pay-for-performance metric saved")
                 return redirect("metrics:summary", plan.pk)
@@ -369,8 +357,6 @@ def p4p(request, plan_id):
 def metrics(request, plan_id):
     plan, can_edit = _context(request, plan_id)
     part2 = build_part2_view(plan)
-    from .charts import metric_chart
-
     charts = {m.code: metric_chart(m, f"metric-{m.code.lower()}") for m in part2.metrics}
     return render(
         request,
@@ -411,10 +397,8 @@ def metric(request, plan_id, code):
                     values=form.metric_values(),
                     figures=form.figure_values(),
                 )
-            except StaleSection:
-                form.add_error(None, STALE_MESSAGE)
-            except PlanNotEditable as exc:
-                form.add_error(None, LOCKED_MESSAGE.format(status=str(exc).lower()))
+            except (StaleSection, PlanNotEditable) as exc:
+                form.add_error(None, refusal_message(exc))
             else:
                 messages.success(request, f"{definition.code} {definition.name} saved")
                 return redirect(f"{reverse('metrics:metrics', args=[plan.pk])}#metric-{definition.code}")
@@ -450,32 +434,12 @@ def metric(request, plan_id, code):
 # --- the workbook -----------------------------------------------------------------------------------------
 
 
-def workbook_filename(plan):
-    return f"bcf-part2-{slugify(plan.hwb.name)}-{plan.round}-v{plan.version}.xlsx"
-
-
-@login_required
-@require_GET
-def workbook(request, plan_id):
-    plan, _can_edit = _context(request, plan_id)
-    from .exports.workbook import workbook_bytes
-
-    response = HttpResponse(
-        workbook_bytes(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{workbook_filename(plan)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def workbook_upload(request, plan_id):
     plan, can_edit = _context(request, plan_id)
     if not can_edit:
         return _locked(request, plan, "metrics:summary")
-    from .imports.workbook import WorkbookError, read_workbook
-
     problems = []
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
@@ -500,7 +464,7 @@ def workbook_upload(request, plan_id):
                     "“Replace the changes…” and upload it again to overwrite them.",
                 )
             except PlanNotEditable as exc:
-                form.add_error(None, LOCKED_MESSAGE.format(status=str(exc).lower()))
+                form.add_error(None, refusal_message(exc))
             else:
                 messages.success(
                     request,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from .definitions import BENEFIT_QUARTERS
+from metrics.definitions import BENEFIT_QUARTERS
 
 FORMAT_ID = "bcf-part2/1"
 TITLE = "Better Care Fund planning template – Part 2"

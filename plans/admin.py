@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from . import task_summary
-from .models import (
+from plans.editing import touch
+from plans.models import (
     CCG,
     AreaTeam,
     AssuranceOutcome,
@@ -64,7 +64,7 @@ class PlanAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        task_summary.touch(form.instance.pk)  # the CCGs and planning units feed the checks
+        touch(form.instance.pk)  # the CCGs and planning units feed the checks
 
 
 @admin.register(ChangeRecord)

@@ -3,11 +3,10 @@
 from crispy_forms_gds.layout import Field
 from django import forms
 
+from bcf.core.fields import LONG_TEXT_MAX, RowForm, numeric
 from bcf.core.money import ParseError
-from plans.forms import LONG_TEXT_MAX, RowForm, numeric
-
-from .milestones import format_dependencies, format_month, parse_dependencies, parse_month
-from .models import ANNEX1_FIELDS
+from schemes.milestones import format_dependencies, format_month, parse_dependencies, parse_month
+from schemes.models import ANNEX1_FIELDS
 
 
 class SchemeForm(RowForm):

@@ -153,7 +153,7 @@ def chair_for(plan, **kwargs):
 def _sign(plan, kind, name, ccg=None):
     from django.utils import timezone
 
-    from plans.selectors import plan_view
+    from plans.content.selectors import plan_view
 
     user = chair_for(plan) if kind == "hwb" else signatory_for(plan, ccg=ccg)
     return Signature.objects.create(

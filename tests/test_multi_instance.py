@@ -23,10 +23,10 @@ import urllib.request
 import pytest
 from django.db import connection
 
-from plans import workflow
 from plans.models import FileJob, Submission, SubmissionFile
+from plans.workflow import services as workflow
 from tests.conftest import DEMO_PASSWORD, ROOT
-from tests.plans.test_workflow import NOTTS_CHAIR, NOTTS_EDITOR, person, sign_all_but_chair, sign_as
+from tests.plans.workflow.test_workflow import NOTTS_CHAIR, NOTTS_EDITOR, person, sign_all_but_chair, sign_as
 
 pytestmark = [
     pytest.mark.postgres_only,

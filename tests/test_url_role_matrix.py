@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from plans.content.plan_json import export_json
 from plans.models import ChangeRecord, RelatedDocument
-from plans.plan_json import export_json
 from tests.metrics.factories import BenefitRowFactory, ExpenditureRowFactory
 
 ACCOUNTS = [
@@ -75,7 +75,7 @@ def foreign(demo, settings, tmp_path):
         "metrics:expenditure_remove": expenditure.pk,
         "metrics:benefits_edit": benefit.pk,
         "metrics:benefits_remove": benefit.pk,
-        "plans:annex1": scheme.pk,
+        "schemes:annex1": scheme.pk,
         "plans:document_file": document.pk,
     }
     return plan, rows

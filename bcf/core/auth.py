@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from bcf.core.security import client_ip, sign_in_failed, sign_in_locked, sign_in_succeeded
+
 
 class EmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
@@ -27,8 +29,6 @@ def throttled_login_view():
     from django.contrib.auth import views as auth_views
     from django.core.exceptions import NON_FIELD_ERRORS
     from django.forms.utils import ErrorDict
-
-    from .security import client_ip, sign_in_failed, sign_in_locked, sign_in_succeeded
 
     class LoginView(auth_views.LoginView):
         locked_message = (

@@ -4,15 +4,22 @@ delays them (retried with backoff) and never undoes or slows the transition."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
-from .jobs import backoff, enqueue, enqueue_after
+from .jobs import backoff, enqueue, enqueue_after, time_limit
 from .models import OutgoingEmail
 
 
-def queue_email(*, to, subject, body, purpose=""):
-    from .tasks import send_email
+@task()
+def send_email(email_id):
+    """The background job that sends one queued e-mail."""
+    with transaction.atomic(), time_limit(120, "Sending the e-mail"):
+        return send_queued(email_id)
 
+
+def queue_email(*, to, subject, body, purpose=""):
     email = OutgoingEmail.objects.create(to=to, subject=subject[:300], body=body, purpose=purpose)
     enqueue(send_email, email.pk)
     return email
@@ -20,8 +27,6 @@ def queue_email(*, to, subject, body, purpose=""):
 
 def send_queued(email_id):
     """Send one queued e-mail; on failure schedule the next attempt, or mark it failed for good."""
-    from .tasks import send_email
-
     email = OutgoingEmail.objects.select_for_update().filter(pk=email_id, status=OutgoingEmail.Status.QUEUED).first()
     if email is None:
         return "nothing to send"  # sent already by an earlier run of this job, or cancelled
@@ -46,8 +51,6 @@ def send_queued(email_id):
 
 def resend(emails):
     """Queue failed e-mails again (the admin action): a fresh set of attempts each."""
-    from .tasks import send_email
-
     count = 0
     for email in emails.filter(status=OutgoingEmail.Status.FAILED):
         email.status, email.attempts, email.next_attempt_at = OutgoingEmail.Status.QUEUED, 0, None
@@ -61,8 +64,6 @@ def sweep():
     """Queue again the queued e-mails whose job is gone (a worker stopped in the middle); run when a
     worker starts. An e-mail whose job is still waiting is left to it."""
     from django_tasks_db.models import DBTaskResult
-
-    from .tasks import send_email
 
     waiting = {
         tuple(r["args"])

@@ -20,7 +20,7 @@ class MoneyField(models.DecimalField):
 
 class OutgoingEmail(models.Model):
     """One e-mail to one person, queued in the transaction that decided to send it and sent by a
-    background job (bcf/core/tasks.py), retried with growing delays while the mail server refuses it.
+    background job (send_email in bcf/core/mail.py), retried with growing delays while the mail server refuses it.
     A message that still fails after EMAIL_MAX_ATTEMPTS is marked failed: administrators see it in
     Django admin (with the error) and can send it again from there."""
 

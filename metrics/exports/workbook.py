@@ -4,6 +4,9 @@ Inputs sit in yellow, unlocked cells; every computed cell is a live Excel formul
 with its cached value (the application's own figure, from metrics.calculations) so that readers that
 do not recalculate still show it, and the workbook asks the spreadsheet to recalculate on open. Text
 from the plan is guarded against formula injection. metrics.imports.workbook reads it back.
+
+Long because it lays out every tab of the Part 2 workbook cell by cell with its formulas and styles;
+the layout constants are in metrics/workbook_layout.py.
 """
 
 import io
@@ -20,11 +23,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from plans.checks import check_plan
-
-from .. import calculations as calc
-from .. import services
-from ..definitions import (
+from metrics import calculations as calc
+from metrics import services
+from metrics.definitions import (
     CAPITAL_KINDS,
     MINIMUM_REDUCTION_PERCENT,
     P4P_METRIC_NAME,
@@ -44,10 +45,10 @@ from ..definitions import (
     ProviderType,
     SourceOfFunding,
 )
-from ..workbook_layout import (
+from metrics.workbook_layout import (
     BENEFITS_COLUMNS as BC,
 )
-from ..workbook_layout import (
+from metrics.workbook_layout import (
     BENEFITS_HEADERS,
     CHECKLIST_HEADERS,
     EXPENDITURE_HEADERS,
@@ -70,10 +71,10 @@ from ..workbook_layout import (
     metric_blocks,
     quoted,
 )
-from ..workbook_layout import (
+from metrics.workbook_layout import (
     EXPENDITURE_COLUMNS as EC,
 )
-from ..workbook_layout import (
+from metrics.workbook_layout import (
     M_COL as MC,
 )
 
@@ -936,14 +937,3 @@ def _cell_with_value(match, values):
 
 def workbook_for_view(plan, part2, issues):
     return _Writer(plan, part2, issues).write()
-
-
-def workbook_bytes(plan):
-    """The plan's Part 2 workbook as .xlsx bytes (exporter of `export_plan --format xlsx`)."""
-    from plans.selectors import plan_view
-
-    from ..selectors import build_part2_view
-
-    view = plan_view(plan)
-    part2 = view.part2 if view.part2 is not None else build_part2_view(view.plan)
-    return workbook_for_view(view.plan, part2, check_plan(view))

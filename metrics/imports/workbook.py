@@ -5,6 +5,9 @@ Only the input (yellow) cells are read; the labels around them are checked so th
 is not ours, or whose layout was changed, is refused rather than misread. Every problem names the tab
 and the cell. Nothing is written here: the caller hands the result to services.part2_replace, which
 replaces Part 2 in one transaction, so an import is all or nothing.
+
+Long because it reads every input cell of every tab and names each bad cell; split by tab would
+scatter the one reading order the workbook's writer also follows.
 """
 
 import io
@@ -15,8 +18,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from bcf.core.money import ParseError, parse_money
-
-from ..definitions import (
+from metrics.definitions import (
     CAPITAL_KINDS,
     FIGURE_MAX,
     QUANTITY_MAX,
@@ -38,9 +40,10 @@ from ..definitions import (
     choice_for,
     part2_edition,
 )
-from ..services import SECTIONS, Part2Data
-from ..workbook_layout import BENEFITS_COLUMNS as BC
-from ..workbook_layout import (
+from metrics.models import Metric, P4PMetric
+from metrics.services import SECTIONS, Part2Data
+from metrics.workbook_layout import BENEFITS_COLUMNS as BC
+from metrics.workbook_layout import (
     BENEFITS_HEADERS,
     EXPENDITURE_HEADERS,
     FIRST_ROW,
@@ -58,8 +61,8 @@ from ..workbook_layout import (
     cell,
     metric_blocks,
 )
-from ..workbook_layout import EXPENDITURE_COLUMNS as EC
-from ..workbook_layout import M_COL as MC
+from metrics.workbook_layout import EXPENDITURE_COLUMNS as EC
+from metrics.workbook_layout import M_COL as MC
 
 MAX_UNCOMPRESSED = 50 * 1024 * 1024  # a real Part 2 workbook is well under 1 MB
 MAX_PROBLEMS = 25
@@ -438,13 +441,9 @@ class _Reader:
         data.p4p = values
 
     def _has_p4p(self):
-        from ..models import P4PMetric
-
         return P4PMetric.objects.filter(plan=self.plan).exists()
 
     def read_metrics(self, ws, data):
-        from ..models import Metric
-
         existing = set(Metric.objects.filter(plan=self.plan).values_list("code", flat=True))
         labels = ("Baseline", *self.definition.target_labels)
         for position, block in enumerate(metric_blocks(self.definition), start=1):

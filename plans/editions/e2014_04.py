@@ -1,6 +1,6 @@
 """Edition 2014-04: the original Better Care Fund planning template (first draft and April final)."""
 
-from . import (
+from plans.editions.base import (
     AMOUNT,
     BREAKDOWN,
     DATE,

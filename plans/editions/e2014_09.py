@@ -1,6 +1,6 @@
 """Edition 2014-09: the revised Better Care Fund planning template (September 2014)."""
 
-from . import (
+from plans.editions.base import (
     AMOUNT,
     BREAKDOWN,
     CARE_ACT_AMOUNT,
@@ -21,7 +21,7 @@ from . import (
     Question,
     Section,
 )
-from .e2014_04 import RELATED_DOCUMENTS_PROMPT
+from plans.editions.e2014_04 import RELATED_DOCUMENTS_PROMPT
 
 PLAN_DETAILS = "1) PLAN DETAILS"
 VISION = "2) VISION FOR HEALTH AND CARE SERVICES"

@@ -2,10 +2,9 @@
 
 from django import template
 
-from ..models import Role
-from ..review import REPLIES, STARTS_THREADS, SUBMITTED_STATES
-from ..selectors import user_roles_for_plan
-from ..selectors_review import section_comments
+from plans.access import Action, can, user_roles_for_plan
+from plans.models import Role
+from plans.review.selectors import section_comments
 
 register = template.Library()
 
@@ -18,8 +17,8 @@ def section_comment_threads(context, plan, slug):
         "plan": plan,
         "slug": slug,
         "threads": section_comments(plan).get(slug, []),
-        "can_start": bool(roles & set(STARTS_THREADS)) and plan.status in SUBMITTED_STATES,
-        "can_reply": bool(roles & set(REPLIES)),
+        "can_start": can(user, Action.START_COMMENT, plan, roles),
+        "can_reply": can(user, Action.REPLY, plan, roles),
         "is_reviewer": Role.REVIEWER in roles,
         "csrf_token": context.get("csrf_token"),
     }

@@ -82,8 +82,8 @@ def _cpu():
 
 def _long_words_plan():
     """Five answers of 60,000 characters of "a" (the forms allow it): before issue 11 this took 289 s."""
+    from plans.content.plan_json import import_plan
     from plans.models import Plan
-    from plans.plan_json import import_plan
     from tests.conftest import demo_document
 
     name = "Bench long words Health and Wellbeing Board"
@@ -102,8 +102,8 @@ def measure(plan, rounds=ROUNDS):
     cache write) against the floor, interleaved, on CPU time."""
     from weasyprint import HTML
 
-    from plans.exports import pdf
-    from plans.selectors import plan_view
+    from plans.content.selectors import plan_view
+    from plans.outputs import pdf
 
     cache = pdf.PdfCache()
 
@@ -132,8 +132,8 @@ def measure(plan, rounds=ROUNDS):
 
 
 def main():
-    from plans.exports import pdf
-    from plans.selectors import plan_view
+    from plans.content.selectors import plan_view
+    from plans.outputs import pdf
     from tests.bench.pdf_plans import plan_2014_04_with_part2
 
     call_command("migrate", verbosity=0)  # its own database, even on a fresh clone

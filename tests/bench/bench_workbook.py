@@ -107,8 +107,8 @@ def main():
 
         call_command("migrate", verbosity=0, interactive=False, run_syncdb=True)
         plan = _build_plan()
-        from metrics.exports.workbook import workbook_bytes
         from metrics.imports.workbook import read_workbook
+        from plans.outputs.workbook import workbook_bytes
 
         workbook_bytes(plan)  # warm-up: imports and template caches
         writes, reads = [], []

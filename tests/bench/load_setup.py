@@ -11,9 +11,9 @@ import django
 
 def signed_off_plan(n, signatory, User):
     """A copy of the Nottinghamshire demo plan (no check errors), signed off through the services."""
-    from plans import workflow
+    from plans.content.plan_json import import_plan
     from plans.models import HealthAndWellbeingBoard, Plan, Role, RoleAssignment
-    from plans.plan_json import import_plan
+    from plans.workflow import services as workflow
     from tests.conftest import demo_document
 
     name = f"Bench submit {n:03d} Health and Wellbeing Board"
@@ -43,8 +43,8 @@ def main(editors, reviewers, submitters=0, plans_each=3):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from plans.content.plan_json import import_plan
     from plans.models import AreaTeam, HealthAndWellbeingBoard, Plan, Role, RoleAssignment
-    from plans.plan_json import import_plan
     from tests.conftest import demo_document
 
     call_command("migrate", verbosity=0)

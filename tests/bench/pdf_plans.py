@@ -72,8 +72,8 @@ def document_2014_04_with_part2():
 
 
 def plan_2014_04_with_part2():
+    from plans.content.plan_json import import_plan
     from plans.models import Plan
-    from plans.plan_json import import_plan
 
     plan = Plan.objects.filter(hwb__name=NAME_2014_04).order_by("-version").first()
     return plan or import_plan(document_2014_04_with_part2())

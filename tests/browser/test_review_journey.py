@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from bcf.core.jobs import run_jobs
-from plans import workflow
 from plans.models import AssuranceOutcome, Plan, PlanStatus, SubmissionFile
+from plans.workflow import services as workflow
 
 from .conftest import NOTTINGHAMSHIRE, shot, sign_in
 

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from bcf.core.jobs import run_jobs
-from plans import workflow
 from plans.models import RelatedDocument, SubmissionFile
+from plans.workflow import services as workflow
 from tests.conftest import ROOT
 
 pytestmark = [

@@ -10,11 +10,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bcf.core.imports import PlanImportError
 from bcf.core.markup import render_markup
 from bcf.core.money import ParseError, format_money, parse_money
+from plans.content.plan_json import import_plan
 from plans.editions import get_edition
 from plans.models import Answer, ChangeRecord, Plan
-from plans.plan_json import PlanImportError, import_plan
 from tests.conftest import demo_document
 from tests.factories import PlanFactory, editor_for
 

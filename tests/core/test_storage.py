@@ -13,9 +13,9 @@ from django.urls import reverse
 from PIL import Image
 
 from bcf.core.jobs import run_jobs
-from plans import workflow
 from plans.models import RelatedDocument
-from tests.plans.test_workflow import NOTTS_CHAIR, NOTTS_EDITOR, person, sign_all_but_chair, sign_as
+from plans.workflow import services as workflow
+from tests.plans.workflow.test_workflow import NOTTS_CHAIR, NOTTS_EDITOR, person, sign_all_but_chair, sign_as
 
 pytestmark = pytest.mark.django_db
 

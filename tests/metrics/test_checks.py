@@ -4,12 +4,13 @@ from decimal import Decimal
 
 import pytest
 
+from bcf.core.issues import ERROR, WARNING, errors
 from metrics.checks import check_part2
 from metrics.models import ExpenditureRow, FundingRow, P4PMetric
-from plans.checks import ERROR, WARNING, check_plan, errors
+from plans.content.checks import check_plan
+from plans.content.plan_json import import_plan
+from plans.content.selectors import plan_view
 from plans.models import Answer, Role
-from plans.plan_json import import_plan
-from plans.selectors import plan_view
 from schemes.models import Scheme
 from tests.conftest import demo_document
 from tests.factories import PlanFactory, RoleFactory
@@ -28,11 +29,13 @@ def test_a_complete_consistent_part2_has_no_issue():
     assert part2_messages(plan) == []
 
 
-def test_a_part2_not_started_is_one_warning_and_no_error():
-    plan = PlanFactory()
+@pytest.mark.parametrize("edition", ["2014-04", "2014-09"])
+def test_a_part2_not_started_is_an_error_that_blocks_sign_off(edition):
+    """Both parts must be completed (the templates' own words), in both editions."""
+    plan = PlanFactory(edition=edition)
     issues = check_part2(plan_view(plan))
-    assert [(i.level, i.url) for i in issues] == [(WARNING, f"/plans/{plan.pk}/part-2/")]
-    assert "not been started" in issues[0].message
+    assert [(i.level, i.url) for i in issues] == [(ERROR, f"/plans/{plan.pk}/part-2/")]
+    assert "not been started" in issues[0].message and "both parts" in issues[0].message
 
 
 def test_rutland_35_percent_reduction_is_accepted():

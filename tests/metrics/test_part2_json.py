@@ -5,10 +5,12 @@ from decimal import Decimal
 
 import pytest
 
+from bcf.core.imports import PlanImportError
 from metrics.models import ExpenditureRow, FundingRow, Metric
+from plans.content.document import plan_document
+from plans.content.plan_json import import_plan
+from plans.content.selectors import plan_view
 from plans.models import Plan
-from plans.plan_json import PlanImportError, import_plan, plan_document
-from plans.selectors import plan_view
 from tests.conftest import demo_document
 
 pytestmark = pytest.mark.django_db

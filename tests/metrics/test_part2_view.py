@@ -5,8 +5,8 @@ import re
 import pytest
 
 from metrics.selectors import part2_view
-from plans.plan_json import import_plan
-from plans.selectors import plan_view
+from plans.content.plan_json import import_plan
+from plans.content.selectors import plan_view
 from tests.conftest import demo_document
 from tests.factories import PlanFactory
 

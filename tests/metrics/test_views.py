@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from metrics.models import BenefitRow, ExpenditureRow, FundingRow, Metric, P4PMetric, ReferenceData
+from plans.editing import STALE_MESSAGE
 from plans.models import ChangeRecord, PlanStatus, Role
-from plans.views import STALE_MESSAGE
 from tests.factories import PlanFactory, RoleFactory, SchemeFactory, editor_for
 
 from .factories import BenefitRowFactory, ExpenditureRowFactory, complete_part2_plan

@@ -13,14 +13,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from metrics.definitions import part2_edition
-from metrics.exports.workbook import workbook_bytes
 from metrics.imports.workbook import WorkbookError, read_workbook
 from metrics.models import BenefitRow, ExpenditureRow, FundingRow, MetricFigure, P4PMetric
 from metrics.selectors import build_part2_view
 from metrics.services import StalePart2, funding_save, part2_replace
 from metrics.workbook_layout import P4P, metric_blocks
+from plans.content.plan_json import import_plan
 from plans.models import ChangeRecord, Role
-from plans.plan_json import import_plan
+from plans.outputs.workbook import workbook_bytes
 from tests.conftest import demo_document
 from tests.factories import PlanFactory, RoleFactory, editor_for
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from plans.content.document import HEADING_ONLY_KEYS
 from plans.editions import get_edition
-from plans.plan_json import HEADING_ONLY_KEYS
 from tests.conftest import ROOT
 
 DOMAIN_PATH = ROOT.parent / "shared" / "DOMAIN.md"

@@ -15,9 +15,9 @@ from django.db import transaction
 
 from bcf.core.money import ParseError, parse_money
 from metrics.models import ReferenceData
+from plans.editing import touch_all
 from plans.editions import EDITION_CHOICES
 from plans.models import HealthAndWellbeingBoard, LocalAuthority, Plan
-from plans.task_summary import touch_all
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "fixtures" / "reference"
 

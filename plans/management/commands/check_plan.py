@@ -4,9 +4,10 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.checks import check_plan, errors
+from bcf.core.issues import errors
+from plans.content.checks import check_plan
+from plans.content.selectors import plan_view
 from plans.models import Plan
-from plans.selectors import plan_view
 
 
 class Command(BaseCommand):

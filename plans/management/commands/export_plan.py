@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
+from plans.outputs.exporters import EXPORTERS
 
 FORMATS = ("json", "pdf", "xlsx")
 
@@ -38,11 +39,3 @@ class Command(BaseCommand):
         else:
             path.write_bytes(content)
         self.stderr.write(f"Wrote {path} ({path.stat().st_size:,} bytes)")
-
-
-# Each exporter takes a Plan and returns str or bytes.
-EXPORTERS = {
-    "json": "plans.plan_json:export_json",
-    "pdf": "plans.exports.pdf:plan_pdf_bytes",
-    "xlsx": "metrics.exports.workbook:workbook_bytes",
-}

@@ -4,7 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.plan_json import PlanImportError, import_plan
+from bcf.core.imports import PlanImportError
+from plans.content.plan_json import import_plan
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from plans.content.plan_json import import_plan
 from plans.models import CCG, AreaTeam, HealthAndWellbeingBoard, Plan, Role, RoleAssignment
-from plans.plan_json import import_plan
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from .backup import file_hashes, pg_environment, submission_hashes
+from bcf.core.management.commands.backup import file_hashes, pg_environment, submission_hashes
 
 
 class Command(BaseCommand):

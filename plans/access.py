@@ -1,0 +1,239 @@
+"""Who may do what to a plan: the one table that services, views, template tags and menus read.
+
+`RULES` maps each action to the roles that may take it and the plan states it may be taken from;
+for a workflow transition it also names the state the plan moves to (the transitions table). A plan
+the user holds no role for is not found at all (`plan_for_user` raises 404), so "missing" and
+"forbidden" look the same from outside.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Q
+from django.http import Http404
+
+from plans.models import (
+    SIGN_OFF_STATES,
+    SUBMITTED_STATES,
+    AssuranceOutcomeChoice,
+    Plan,
+    PlanStatus,
+    Role,
+    RoleAssignment,
+)
+
+HWB_ROLES = frozenset({Role.EDITOR, Role.SIGNATORY, Role.CHAIR})
+BOARD_AND_AREA_TEAM = frozenset({Role.REVIEWER, Role.EDITOR, Role.SIGNATORY, Role.CHAIR})
+
+
+class Action(StrEnum):
+    EDIT = "edit"
+    MARK_READY = "mark_ready"
+    SIGN = "sign"
+    DECLINE = "decline"
+    REOPEN = "reopen"
+    SUBMIT = "submit"
+    RETURN = "return"
+    ASSURE = "assure"
+    CORRECT_OUTCOME = "correct_outcome"
+    RESUBMIT = "resubmit"
+    REVIEW = "review"
+    START_COMMENT = "start_comment"
+    REPLY = "reply"
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset
+    states: frozenset
+    to: str | None = None  # the state a transition moves the plan to; None when it depends (signing)
+    verb: str = ""  # what the refusal says cannot be done to the plan ("marked ready for sign-off")
+    doing: str = ""  # what the user is told they cannot do ("mark this plan ready for sign-off")
+    when: object = None  # plan -> bool: a further condition on the plan beyond its state
+    unless: str = ""  # the refusal when `when` does not hold
+
+    def allows(self, plan):
+        return plan.status in self.states and (self.when is None or self.when(plan))
+
+
+ANY_STATE = frozenset(PlanStatus)
+
+RULES = {
+    Action.EDIT: Rule(frozenset({Role.EDITOR}), frozenset({PlanStatus.DRAFT}), None, "changed", "change this plan"),
+    Action.MARK_READY: Rule(
+        frozenset({Role.EDITOR}),
+        frozenset({PlanStatus.DRAFT}),
+        PlanStatus.AWAITING_SIGN_OFF,
+        "marked ready for sign-off",
+        "mark this plan ready for sign-off",
+    ),
+    # The chair's signature, given last, moves the plan to SIGNED_OFF; the others leave it awaiting.
+    Action.SIGN: Rule(
+        frozenset({Role.SIGNATORY, Role.CHAIR}),
+        frozenset({PlanStatus.AWAITING_SIGN_OFF}),
+        None,
+        "signed now",
+        "sign this plan",
+    ),
+    Action.DECLINE: Rule(
+        frozenset({Role.SIGNATORY, Role.CHAIR}),
+        frozenset({PlanStatus.AWAITING_SIGN_OFF}),
+        PlanStatus.DRAFT,
+        "declined now",
+        "decline to sign this plan",
+    ),
+    Action.REOPEN: Rule(frozenset({Role.EDITOR}), SIGN_OFF_STATES, PlanStatus.DRAFT, "reopened", "reopen this plan"),
+    Action.SUBMIT: Rule(
+        frozenset({Role.EDITOR, Role.CHAIR}),
+        frozenset({PlanStatus.SIGNED_OFF}),
+        PlanStatus.SUBMITTED,
+        "submitted",
+        "submit this plan",
+    ),
+    # Returned for resubmission; an approved-subject-to-conditions version can be returned to meet them.
+    Action.RETURN: Rule(
+        frozenset({Role.REVIEWER}),
+        frozenset({PlanStatus.SUBMITTED, PlanStatus.ASSURED}),
+        PlanStatus.RETURNED,
+        "returned",
+        "return this plan",
+        when=lambda plan: (
+            plan.status == PlanStatus.SUBMITTED or plan.outcome == AssuranceOutcomeChoice.APPROVED_SUBJECT_TO_CONDITIONS
+        ),
+        unless="The plan has been approved, so it cannot be returned.",
+    ),
+    Action.ASSURE: Rule(
+        frozenset({Role.REVIEWER}),
+        frozenset({PlanStatus.SUBMITTED}),
+        PlanStatus.ASSURED,
+        "assured",
+        "record the assurance outcome",
+    ),
+    # A reviewer puts right an outcome recorded in error; the plan moves to the state the new one gives.
+    Action.CORRECT_OUTCOME: Rule(
+        frozenset({Role.REVIEWER}),
+        frozenset({PlanStatus.ASSURED, PlanStatus.RETURNED}),
+        None,
+        "given another outcome",
+        "correct the assurance outcome",
+        when=lambda plan: bool(plan.outcome) and not plan.next_versions.exists(),
+        unless="No outcome can be corrected: none was recorded, or a new version has been started from this one.",
+    ),
+    # A new version in DRAFT; the old one keeps its state.
+    Action.RESUBMIT: Rule(frozenset({Role.EDITOR}), SUBMITTED_STATES, None, "resubmitted", "start a resubmission"),
+    Action.REVIEW: Rule(frozenset({Role.REVIEWER}), ANY_STATE, None, "reviewed", "review this plan"),
+    Action.START_COMMENT: Rule(
+        frozenset({Role.REVIEWER}), SUBMITTED_STATES, None, "commented on", "comment on this plan"
+    ),
+    Action.REPLY: Rule(BOARD_AND_AREA_TEAM, ANY_STATE, None, "replied to", "reply here"),
+}
+
+TRANSITIONS = {action: rule for action, rule in RULES.items() if rule.to is not None}
+
+
+class Refused(Exception):
+    """Something a user cannot do; the message is written for the person who tried."""
+
+
+class WrongState(Refused):
+    pass
+
+
+class NotAllowed(Refused):
+    pass
+
+
+# --- whose plans -------------------------------------------------------------------------------------
+
+
+def roles_for_user(user):
+    """The user's role assignments, read once per user object (a request's `request.user`): a page
+    asks for them for its plan lookup, the user's roles on the plan and the menu."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_role_assignments", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user))
+        user._role_assignments = cached
+    return cached
+
+
+def plans_for_user(user):
+    """Every plan the user may read: their HWBs', their area teams', and (national) submitted ones."""
+    if not user.is_authenticated or not user.is_active:
+        return Plan.objects.none()
+    if user.is_superuser:
+        return Plan.objects.all()
+    roles = roles_for_user(user)
+    condition = Q(pk__in=[])
+    hwb_ids = {r.hwb_id for r in roles if r.role in HWB_ROLES}
+    if hwb_ids:
+        condition |= Q(hwb_id__in=hwb_ids)
+    area_ids = {r.area_team_id for r in roles if r.role == Role.REVIEWER}
+    if area_ids:
+        condition |= Q(hwb__area_team_id__in=area_ids)
+    if any(r.role == Role.NATIONAL for r in roles):
+        condition |= Q(status__in=SUBMITTED_STATES)
+    return Plan.objects.filter(condition)
+
+
+def plan_for_user(user, plan_id, related=("hwb__local_authority", "hwb__area_team")):
+    """The plan if the user may read it, else 404. `related`: what to join (the task list needs only the HWB)."""
+    try:
+        return plans_for_user(user).select_related(*related).get(pk=plan_id)
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such plan") from None
+
+
+def user_roles_for_plan(user, plan):
+    """The roles the user holds on this plan: on its HWB, in its area team, or national."""
+    if user.is_superuser:
+        return set(Role.values)
+    roles = set()
+    for r in roles_for_user(user):
+        on_this_hwb = r.role in HWB_ROLES and r.hwb_id == plan.hwb_id
+        in_this_area = r.role == Role.REVIEWER and r.area_team_id == plan.hwb.area_team_id
+        if on_this_hwb or in_this_area or r.role == Role.NATIONAL:
+            roles.add(r.role)
+    return roles
+
+
+# --- may this user do this ---------------------------------------------------------------------------
+
+
+def can(user, action, plan, roles=None):
+    """Whether the user may take the action on the plan as it is now. `roles`: the user's roles on
+    the plan when the caller has them already."""
+    rule = RULES[action]
+    if not rule.allows(plan):
+        return False
+    if roles is None:
+        roles = user_roles_for_plan(user, plan)
+    return bool(roles & rule.roles)
+
+
+def allowed_actions(user, plan, roles=None):
+    """Every action the user may take on the plan now (what a page shows buttons for)."""
+    if roles is None:
+        roles = user_roles_for_plan(user, plan)
+    return {action for action in RULES if can(user, action, plan, roles)}
+
+
+def require_state(action, plan):
+    """Raise WrongState, with words for the person, unless the action can be taken in the plan's state."""
+    rule = RULES[action]
+    if plan.status not in rule.states:
+        raise WrongState(f"The plan is {plan.status_label.lower()}, so it cannot be {rule.verb}.")
+    if rule.when is not None and not rule.when(plan):
+        raise WrongState(rule.unless)
+
+
+def require(user, action, plan):
+    """Raise WrongState or NotAllowed, with words for the person, unless the user may take the action."""
+    require_state(action, plan)
+    if not user_roles_for_plan(user, plan) & RULES[action].roles:
+        raise NotAllowed(f"You cannot {RULES[action].doing}.")
+
+
+def can_edit(user, plan, roles=None):
+    return can(user, Action.EDIT, plan, roles)

@@ -1,0 +1,24 @@
+"""The clock and the rounds' deadlines: every signature and submission is stamped with server time,
+and a submission after its round's deadline is late (a warning, DOMAIN.md §6)."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from plans.editions import get_edition
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def now():
+    """Server time; every signature and submission is stamped with it, never with a typed date."""
+    return timezone.now()
+
+
+def round_deadline(edition, round_code):
+    """The round's deadline as an aware datetime (the editions give it in Europe/London), or None."""
+    for code, _label, deadline in get_edition(edition).rounds:
+        if code == round_code:
+            return datetime.datetime.fromisoformat(deadline).replace(tzinfo=LONDON)
+    return None

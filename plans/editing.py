@@ -1,0 +1,183 @@
+"""The write toolkit every part of a plan uses: lock the plan row (refusing a plan that is not a
+draft or a page that is stale), record each changed field in the history, save or remove one row
+of a structured table, and renew the plan's revision so its stored task list summary is worked out
+again once the write commits.
+
+Part 1 (plans.content), schemes and Part 2 (metrics) all write through here; what happens after a
+write commits (the task list summary) registers itself with `after_write`.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Max
+
+from plans.models import ChangeRecord, Plan, PlanStatus, SectionRevision, Verb
+
+STALE_MESSAGE = (
+    "Someone else saved this section after you opened it, so your changes have not been saved. "
+    "Your text is still below: copy anything you need, then open the section again to see their changes."
+)
+LOCKED_MESSAGE = "This plan is {status}, so it cannot be changed. An editor can reopen it to make changes."
+
+_AFTER_WRITE = []
+
+
+def after_write(callback):
+    """Run `callback(plan_id)` once each transaction that writes to a plan commits."""
+    _AFTER_WRITE.append(callback)
+    return callback
+
+
+def touch(plan_id):
+    """Call inside the transaction of every write to the plan: a new revision, and once the
+    transaction commits, the `after_write` callbacks."""
+    Plan.objects.filter(pk=plan_id).update(revision=F("revision") + 1)
+    for callback in _AFTER_WRITE:
+        transaction.on_commit(lambda callback=callback: callback(plan_id))
+
+
+def touch_all(plans):
+    """`touch` for a queryset of plans (reference data changed under them); worked out lazily."""
+    plans.update(revision=F("revision") + 1)
+
+
+class PlanNotEditable(Exception):
+    """The plan is not a draft (it is awaiting sign-off or later), so it is read-only."""
+
+
+class StaleSection(Exception):
+    """Someone else saved this section after the user opened it."""
+
+    def __init__(self, section, current):
+        super().__init__(section)
+        self.section = section
+        self.current = current
+
+
+def display(value):
+    """A value as the history page shows it."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(
+            f"{item.get('label', '')}: {item.get('amount', '')}" if isinstance(item, dict) else str(item)
+            for item in value
+        )
+    return str(value)
+
+
+def section_revision(plan, section):
+    row = SectionRevision.objects.filter(plan=plan, section=section).only("revision").first()
+    return row.revision if row else 0
+
+
+def lock_for_edit(plan_id, section=None, revision=None):
+    """Lock the plan row (and the section counter) for the rest of the transaction."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    if plan.status != PlanStatus.DRAFT:
+        raise PlanNotEditable(plan.status_label)
+    counter = None
+    if section is not None:
+        counter, _ = SectionRevision.objects.select_for_update().get_or_create(plan=plan, section=section)
+        if revision is not None and int(revision) != counter.revision:
+            raise StaleSection(section, counter.revision)
+    touch(plan.pk)
+    plan.revision += 1  # as touch left it in the row, which this transaction holds locked
+    return plan, counter
+
+
+def bump_section(counter):
+    if counter is not None:
+        SectionRevision.objects.filter(pk=counter.pk).update(revision=F("revision") + 1)
+        counter.refresh_from_db()
+
+
+def record(*, plan, user, section, field, old, new, verb=Verb.CHANGED, payload=None):
+    """One line of the plan's history; code reads it back by `verb` (and `payload`), never by its words."""
+    ChangeRecord.objects.create(
+        plan=plan,
+        user=user,
+        verb=verb,
+        section=section,
+        field=field,
+        old=display(old),
+        new=display(new),
+        payload=payload or {},
+    )
+
+
+def record_diff(plan, user, section, prefix, old, new):
+    changed = 0
+    for name, new_value in new.items():
+        old_value = old.get(name)
+        if display(old_value) != display(new_value):
+            record(plan=plan, user=user, section=section, field=f"{prefix}{name}", old=old_value, new=new_value)
+            changed += 1
+    return changed
+
+
+def refusal_message(exc):
+    """The words for a refused save: a stale page, or a plan that is no longer a draft."""
+    if isinstance(exc, StaleSection):
+        return STALE_MESSAGE
+    return LOCKED_MESSAGE.format(status=str(exc).lower())
+
+
+def _row_values(instance, names):
+    return {name: getattr(instance, name) for name in names}
+
+
+@transaction.atomic
+def row_save(*, plan, user, section, revision, instance, values, label):
+    """Add or change one row of a structured table (document, risk, scheme, milestone, provider)."""
+    plan, counter = lock_for_edit(plan.pk, section, revision)
+    if instance.pk is not None and instance.plan_id != plan.pk:
+        raise ValueError("row belongs to another plan")
+    creating = instance.pk is None
+    old = {} if creating else _row_values(type(instance).objects.get(pk=instance.pk), values)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.plan = plan
+    if creating and hasattr(instance, "position") and not instance.position:
+        top = type(instance).objects.filter(plan=plan).aggregate(m=Max("position"))["m"] or 0
+        instance.position = top + 1
+    instance.save()
+    if creating:
+        record(
+            plan=plan,
+            user=user,
+            section=section,
+            field=f"{label(instance)} added",
+            old="",
+            new=str(instance),
+            verb=Verb.ADDED,
+        )
+        changed = 1
+    else:
+        changed = record_diff(plan, user, section, f"{label(instance)}.", old, values)
+    if changed:
+        bump_section(counter)
+    return instance
+
+
+@transaction.atomic
+def row_delete(*, plan, user, section, revision, instance, label):
+    plan, counter = lock_for_edit(plan.pk, section, revision)
+    if instance.plan_id != plan.pk:
+        raise ValueError("row belongs to another plan")
+    description = str(instance)
+    name = label(instance)
+    file = getattr(instance, "file", None)
+    instance.delete()
+    if file:
+        transaction.on_commit(lambda: file.storage.delete(file.name))
+    record(plan=plan, user=user, section=section, field=f"{name} removed", old=description, new="", verb=Verb.REMOVED)
+    bump_section(counter)

@@ -1,0 +1,17 @@
+"""The area team's review pages and the national dashboard."""
+
+from django.urls import path
+
+from plans.review import views
+
+app_name = "review"
+
+urlpatterns = [
+    path("review/", views.area_home, name="area_home"),
+    path("review/submitted-plans.zip", views.area_zip, name="area_zip"),
+    path("review/plans/<int:plan_id>/", views.plan_review, name="plan"),
+    path("review/plans/<int:plan_id>/outcome/", views.outcome, name="outcome"),
+    path("review/plans/<int:plan_id>/sections/<slug:slug>/comments/", views.comment_add, name="comment_add"),
+    path("national/", views.national, name="national"),
+    path("national/plans.csv", views.national_csv, name="national_csv"),
+]

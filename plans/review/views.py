@@ -1,0 +1,331 @@
+"""The area team's review pages and the national dashboard. Plans are found through the scoped
+selectors (a plan of another area team is a 404); each view parses its form, calls one service and
+renders. Outcomes go through plans.workflow.services.plan_assure, returns through the existing return page."""
+
+import csv
+import io
+import logging
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bcf.core.issues import errors, warnings
+from plans import access
+from plans.access import Action, plan_for_user, user_roles_for_plan
+from plans.content.checks import check_plan
+from plans.content.selectors import plan_view
+from plans.models import PlanStatus, Role, SectionComment
+from plans.review import services as review
+from plans.review.forms import AreaFilterForm, CommentForm, OutcomeForm
+from plans.review.national_chart import reductions_chart
+from plans.review.selectors import (
+    area_hwbs_without_plan,
+    area_plans,
+    area_submitted_files,
+    is_national_viewer,
+    national_figures,
+    plan_row,
+    plan_row_for,
+    reviewer_area_team_ids,
+    section_comments,
+    sort_rows,
+)
+from plans.workflow import services as workflow
+
+log = logging.getLogger(__name__)
+PER_PAGE = 25
+
+
+def _require_reviewer(user):
+    if not reviewer_area_team_ids(user):
+        raise PermissionDenied
+
+
+def _sort_links(request, keys, current):
+    """For each sortable column, the link that sorts by it (again: the other way round)."""
+    links = {}
+    for key in keys:
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["sort"] = f"-{key}" if current == key else key
+        direction = "ascending" if current == key else ("descending" if current == f"-{key}" else "none")
+        links[key] = {"url": "?" + params.urlencode(), "aria": direction}
+    return links
+
+
+def _page_query(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def area_home(request):
+    _require_reviewer(request.user)
+    form = AreaFilterForm(request.GET or None)
+    filters = form.values() if request.GET else {"state": "", "outcome": "", "late": "", "sort": ""}
+    sort = filters.pop("sort") or "hwb"
+    page = Paginator(area_plans(request.user, sort=sort, **filters), PER_PAGE).get_page(request.GET.get("page"))
+    # Count the checks of a version once, the first time it is listed; afterwards the list reads them.
+    if review.submission_checks_fill([p.pk for p in page.object_list]):
+        page = Paginator(area_plans(request.user, sort=sort, **filters), PER_PAGE).get_page(request.GET.get("page"))
+    rows = [plan_row(p) for p in page.object_list]
+    return render(
+        request,
+        "plans/review/area_home.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "sort": sort,
+            "sorts": _sort_links(request, ["hwb", "state", "round", "submitted", "outcome", "budget"], sort),
+            "page_query": _page_query(request),
+            "filtered": any(filters.values()),
+            "without_plan": list(area_hwbs_without_plan(request.user)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def area_zip(request):
+    """Every stored file of every submitted version of the reviewer's area, exactly as stored."""
+    _require_reviewer(request.user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for stored in area_submitted_files(request.user).iterator(chunk_size=50):
+            if not workflow.file_is_intact(stored):
+                log.error("Stored file %s does not match its SHA-256; left out of the zip", stored.pk)
+                continue
+            folder = slugify(stored.submission.plan.hwb.name)
+            archive.writestr(f"{folder}/{stored.filename}", bytes(stored.content))
+    content = buffer.getvalue()
+    response = HttpResponse(content, content_type="application/zip")
+    name = f"bcf-area-plans-{timezone.localdate():%Y-%m-%d}.zip"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Length"] = str(len(content))
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+def _reviewer_plan(request, plan_id):
+    plan = plan_for_user(request.user, plan_id)
+    if Role.REVIEWER not in user_roles_for_plan(request.user, plan):
+        raise PermissionDenied
+    return plan
+
+
+@login_required
+@require_GET
+def plan_review(request, plan_id):
+    plan = _reviewer_plan(request, plan_id)
+    view = plan_view(plan)
+    issues = check_plan(view)
+    threads = section_comments(plan)
+    sections = [
+        {"section": s, "comments": sum(1 + len(replies) for _t, replies in threads.get(s.slug, []))}
+        for s in view.edition.sections
+    ]
+    row = plan_row_for(plan)
+    return render(
+        request,
+        "plans/review/plan.html",
+        {
+            "plan": plan,
+            "view": view,
+            "row": row,
+            "errors": errors(issues),
+            "warnings": warnings(issues),
+            "sections": sections,
+            "has_previous": plan.previous_id is not None,
+            "can_record": access.can(request.user, Action.ASSURE, plan),
+            "can_return": access.can(request.user, Action.RETURN, plan),
+            "can_correct": access.can(request.user, Action.CORRECT_OUTCOME, plan),
+        },
+    )
+
+
+@login_required
+@require_POST
+def comment_add(request, plan_id, slug):
+    plan = plan_for_user(request.user, plan_id)
+    form = CommentForm(request.POST)
+    back = reverse("plans:section", args=[plan.pk, slug]) + "#comments"
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(back)
+    parent = None
+    if form.cleaned_data.get("parent"):
+        parent = SectionComment.objects.filter(pk=form.cleaned_data["parent"], plan=plan).first()
+        if parent is None:
+            messages.error(request, "That comment is not on this plan.")
+            return redirect(back)
+    try:
+        review.comment_add(plan=plan, user=request.user, section=slug, text=form.cleaned_data["text"], parent=parent)
+    except access.NotAllowed:
+        raise PermissionDenied from None
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, "Your comment has been added. The plan's editors, signatories and chair can read it.")
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome(request, plan_id):
+    """Record the assurance outcome of a submitted version, or correct one recorded in error."""
+    plan = _reviewer_plan(request, plan_id)
+    correcting = plan.status != PlanStatus.SUBMITTED
+    action = Action.CORRECT_OUTCOME if correcting else Action.ASSURE
+    try:
+        access.require(request.user, action, plan)
+    except access.NotAllowed:
+        raise PermissionDenied from None
+    except access.Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("review:plan", plan.pk)
+    initial = None
+    if correcting:
+        recorded = plan.assurance
+        initial = {"outcome": recorded.outcome, "conditions": recorded.conditions, "comment": recorded.comment}
+    form = OutcomeForm(request.POST if request.method == "POST" else None, initial=initial, correcting=correcting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {"outcome": data["outcome"], "conditions": data["conditions"], "comment": data["comment"]}
+        try:
+            if correcting:
+                workflow.plan_correct_outcome(plan=plan, user=request.user, reason=data["reason"], **fields)
+            else:
+                workflow.plan_assure(plan=plan, user=request.user, **fields)
+        except access.NotAllowed:
+            raise PermissionDenied from None
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("review:plan", plan.pk)
+        verb = "corrected" if correcting else "recorded"
+        messages.success(request, f"Assurance outcome {verb}: {data['outcome']}")
+        return redirect("review:plan", plan.pk)
+    return render(
+        request,
+        "plans/review/outcome.html",
+        {"plan": plan, "form": form, "correcting": correcting},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- national ------------------------------------------------------------------------------------------
+
+
+def _require_national(user):
+    if not is_national_viewer(user):
+        raise PermissionDenied
+
+
+NATIONAL_COLUMNS = ["hwb", "area", "state", "outcome", "budget", "reduction", "value"]
+
+
+@login_required
+@require_GET
+def national(request):
+    _require_national(request.user)
+    figures = national_figures(request.user)
+    sort = request.GET.get("sort", "hwb")[:20]
+    rows = sort_rows(figures.rows, sort)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "national/dashboard.html",
+        {
+            "figures": figures,
+            "chart": reductions_chart(figures) if figures.rows else None,
+            "page": page,
+            "sorts": _sort_links(request, NATIONAL_COLUMNS, sort),
+            "page_query": _page_query(request),
+        },
+    )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A cell a spreadsheet will not run: text starting with = + - @, a tab or a carriage return is
+    prefixed with an apostrophe (numbers are written as numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+CSV_HEADER = [
+    "Health and Wellbeing Board",
+    "Area team",
+    "Round",
+    "Version",
+    "State",
+    "Submitted at",
+    "Late",
+    "Assurance outcome",
+    "Conditions",
+    "Pooled budget 2014/15 (£)",
+    "Pooled budget 2015/16 (£)",
+    "Minimum 2014/15 (£)",
+    "Minimum 2015/16 (£)",
+    "Planned non-elective reduction (%)",
+    "Below 3.5% minimum",
+    "P4P value (£)",
+]
+
+
+@login_required
+@require_GET
+def national_csv(request):
+    _require_national(request.user)
+    figures = national_figures(request.user)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for row in figures.rows:
+        plan = row.plan
+        writer.writerow(
+            [
+                csv_safe(value)
+                for value in (
+                    plan.hwb.name,
+                    plan.hwb.area_team.name if plan.hwb.area_team else "",
+                    plan.get_round_display(),
+                    plan.version,
+                    plan.status_label,
+                    timezone.localtime(row.submission.submitted_at).strftime("%Y-%m-%d %H:%M")
+                    if row.submission
+                    else "",
+                    "Yes" if row.is_late else "No",
+                    row.outcome.outcome if row.outcome else "",
+                    row.outcome.conditions if row.outcome else "",
+                    row.pooled["2014/15"],
+                    row.pooled["2015/16"],
+                    row.minimum["2014/15"],
+                    row.minimum["2015/16"],
+                    row.reduction_percent,
+                    {True: "No", False: "Yes", None: ""}[row.meets_minimum],
+                    row.p4p_value,
+                )
+            ]
+        )
+    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    name = f"bcf-plans-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
