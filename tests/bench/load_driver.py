@@ -52,7 +52,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def sign_in(base, user):
     client = Client(base)
     _, page, _ = client.request("/sign-in/")
-    token = TOKEN.search(page).group(1)
+    token = TOKEN.search(page)
+    if token is None:  # the server did not answer in time
+        return None
+    token = token.group(1)
     status, _, _ = client.request(
         "/sign-in/", {"csrfmiddlewaretoken": token, "username": user["email"], "password": "bench-password-2014"}
     )
