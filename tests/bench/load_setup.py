@@ -9,6 +9,16 @@ import sys
 import django
 
 
+def renamed(doc, name, local_authority):
+    """The document for another Board: its name and council changed, Part 2's rows following."""
+    old = doc["hwb"]["local_authority"]
+    doc["hwb"]["name"], doc["hwb"]["local_authority"] = name, local_authority
+    for row in (doc.get("part2") or {}).get("funding", []):
+        if row.get("organisation") == old:
+            row["organisation"] = local_authority
+    return doc
+
+
 def signed_off_plan(n, signatory, User):
     """A copy of the Nottinghamshire demo plan (no check errors), signed off through the services."""
     from plans.content.plan_json import import_plan
@@ -20,10 +30,7 @@ def signed_off_plan(n, signatory, User):
     plan = Plan.objects.filter(hwb__name=name, is_current=True).first()
     if plan is not None:
         return plan
-    doc = demo_document("nottinghamshire")
-    doc["hwb"]["name"] = name
-    doc["hwb"]["local_authority"] = f"Bench submit {n:03d} Council"
-    plan = import_plan(doc)
+    plan = import_plan(renamed(demo_document("nottinghamshire"), name, f"Bench submit {n:03d} Council"))
     HealthAndWellbeingBoard.objects.filter(pk=plan.hwb_id).update(area_team=None)
     for ccg in plan.ordered_ccgs():
         RoleAssignment.objects.create(user=signatory, role=Role.SIGNATORY, hwb=plan.hwb, ccg=ccg, position="Officer")
@@ -55,10 +62,7 @@ def main(editors, reviewers, submitters=0, plans_each=3):
         name = f"Bench {n:03d} Health and Wellbeing Board"
         plan = Plan.objects.filter(hwb__name=name, is_current=True).first()
         if plan is None:
-            doc = demo_document("rutland")
-            doc["hwb"]["name"] = name
-            doc["hwb"]["local_authority"] = f"Bench {n:03d} Council"
-            plan = import_plan(doc)
+            plan = import_plan(renamed(demo_document("rutland"), name, f"Bench {n:03d} Council"))
             HealthAndWellbeingBoard.objects.filter(pk=plan.hwb_id).update(area_team=area)
         plans.append(plan)
     users = []
