@@ -40,6 +40,7 @@ class Action(StrEnum):
     REVIEW = "review"
     START_COMMENT = "start_comment"
     REPLY = "reply"
+    ANSWER_COMMENT = "answer_comment"
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,10 @@ RULES = {
         frozenset({Role.REVIEWER}), SUBMITTED_STATES, None, "commented on", "comment on this plan"
     ),
     Action.REPLY: Rule(BOARD_AND_AREA_TEAM, ANY_STATE, None, "replied to", "reply here"),
+    # The Board's editors mark what the area team asked for as answered while they change the plan.
+    Action.ANSWER_COMMENT: Rule(
+        frozenset({Role.EDITOR}), frozenset({PlanStatus.DRAFT}), None, "changed", "mark comments answered"
+    ),
 }
 
 TRANSITIONS = {action: rule for action, rule in RULES.items() if rule.to is not None}
@@ -159,7 +164,8 @@ def roles_for_user(user):
 
 
 def plans_for_user(user):
-    """Every plan the user may read: their HWBs', their area teams', and (national) submitted ones."""
+    """Every plan the user may read: their HWBs', their area teams', and (national) submitted ones.
+    An administrator may read every plan (to support people), but acts on none without a role."""
     if not user.is_authenticated or not user.is_active:
         return Plan.objects.none()
     if user.is_superuser:
@@ -186,9 +192,8 @@ def plan_for_user(user, plan_id, related=("hwb__local_authority", "hwb__area_tea
 
 
 def user_roles_for_plan(user, plan):
-    """The roles the user holds on this plan: on its HWB, in its area team, or national."""
-    if user.is_superuser:
-        return set(Role.values)
+    """The roles the user holds on this plan: on its HWB, in its area team, or national. An
+    administrator holds none by being one: they administer, and acting on a plan needs its role."""
     roles = set()
     for r in roles_for_user(user):
         on_this_hwb = r.role in HWB_ROLES and r.hwb_id == plan.hwb_id

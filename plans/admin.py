@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 
-from plans.editing import touch
+from plans.content.services import SUMMARY_FIELDS
+from plans.editing import record, touch
 from plans.models import (
     CCG,
     AreaTeam,
@@ -11,6 +13,7 @@ from plans.models import (
     Plan,
     PlanCCG,
     PlanningUnit,
+    PlanStatus,
     Provider,
     RoleAssignment,
     SectionComment,
@@ -18,6 +21,7 @@ from plans.models import (
     Submission,
     SubmissionCheck,
     SubmissionFile,
+    Verb,
 )
 
 
@@ -55,32 +59,53 @@ class PlanningUnitInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["hwb", "edition", "round", "version", "status", "is_current", "updated_at"]
+    """Administrators set up a draft plan's organisations (its CCGs and planning units). What the plan
+    says is written by its editors, and its state by the workflow: both are read-only here, and a
+    plan that is no longer a draft cannot be changed at all."""
+
+    list_display = ["hwb", "edition", "round", "version", "status", "outcome", "is_current", "updated_at"]
     list_filter = ["edition", "round", "status", "is_current"]
     search_fields = ["hwb__name"]
     inlines = [PlanCCGInline, PlanningUnitInline]
-    # The status changes only through the workflow services, never by hand.
-    readonly_fields = ["status", "version", "previous", "date_submitted"]
+    readonly_fields = [
+        "hwb",
+        "edition",
+        "round",
+        "status",
+        "version",
+        "previous",
+        "is_current",
+        "date_submitted",
+        *SUMMARY_FIELDS,
+    ]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        touch(form.instance.pk)  # the CCGs and planning units feed the checks
-
-
-@admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
-    list_display = ["at", "plan", "user", "section", "field"]
-    list_filter = ["section"]
-    search_fields = ["field", "plan__hwb__name"]
+    def has_add_permission(self, request):
+        return False  # plans are started by their editors or imported (import_plan)
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return super().has_change_permission(request, obj) and (obj is None or obj.status == PlanStatus.DRAFT)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        plan = form.instance
+        touch(plan.pk)  # the CCGs and planning units feed the checks
+        changed = [str(f.model._meta.verbose_name_plural) for f in formsets if f.has_changed()]
+        if changed:
+            record(
+                plan=plan,
+                user=request.user,
+                section="",
+                field="Changed by an administrator: " + ", ".join(changed),
+                old="",
+                new="; ".join(str(link) for link in plan.ccg_links.all()),
+                verb=Verb.ADMIN_CHANGED,
+            )
 
-# --- sign-off, submission and assurance: read-only, written only by the workflow and review services ---
+
+# --- the record: read-only, written only by the services ---------------------------------------------
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -92,6 +117,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(ReadOnlyAdmin):
+    list_display = ["at", "plan", "user", "verb", "section", "field"]
+    list_filter = ["verb", "section"]
+    search_fields = ["field", "plan__hwb__name"]
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(ReadOnlyAdmin):
+    """Every change made in this admin, by whom and when (Django's own record of it)."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
+    list_filter = ["action_flag", "content_type"]
+    search_fields = ["object_repr", "user__email"]
 
 
 @admin.register(Signature)

@@ -12,6 +12,6 @@ def service(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         roles = {r.role for r in roles_for_user(user)}
-        context["nav_review"] = Role.REVIEWER in roles or user.is_superuser
-        context["nav_national"] = Role.NATIONAL in roles or user.is_superuser
+        context["nav_review"] = Role.REVIEWER in roles
+        context["nav_national"] = Role.NATIONAL in roles
     return context

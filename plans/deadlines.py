@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from plans.editions import get_edition
+from plans.editions import EDITIONS, get_edition
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -22,3 +22,15 @@ def round_deadline(edition, round_code):
         if code == round_code:
             return datetime.datetime.fromisoformat(deadline).replace(tzinfo=LONDON)
     return None
+
+
+ROUND_ORDER = ("first-draft", "final", "revised")
+
+
+def rounds():
+    """Every submission round of every edition, in order: (code, label, deadline as an aware datetime)."""
+    found = {}
+    for edition in EDITIONS.values():
+        for code, label, _deadline in edition.rounds:
+            found.setdefault(code, (code, label, round_deadline(edition.code, code)))
+    return [found[code] for code in ROUND_ORDER if code in found]

@@ -65,6 +65,21 @@ def check_milestones(view, section, add, placeholder_issues):
     for number, message in dependency_problems([(m.number, m.depends_on) for m in view.milestones]):
         add(Issue(ERROR, f"{section.heading}: {message}", slug, f"milestone-{number}"))
     scheme_refs = {s.ref.lower() for s in view.schemes}
+    undated = [m.number for m in view.milestones if not (m.start or m.end)]
+    if undated:
+        numbers = ", ".join(str(n) for n in undated[:10]) + (
+            f" and {len(undated) - 10} more" if len(undated) > 10 else ""
+        )
+        add(
+            Issue(
+                ERROR,
+                f"{section.heading}: give a start or end month to {len(undated)} of {len(view.milestones)} "
+                f"milestones (milestone {numbers})",
+                slug,
+                f"milestone-{undated[0]}",
+                MISSING,
+            )
+        )
     for milestone in view.milestones:
         anchor = f"milestone-{milestone.number}"
         if milestone.scheme_ref and milestone.scheme_ref.lower() not in scheme_refs:

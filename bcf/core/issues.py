@@ -2,6 +2,7 @@
 the task list statuses that issues decide (GOV.UK task list pattern)."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 ERROR = "ERROR"
 WARNING = "WARNING"
@@ -19,6 +20,12 @@ class Issue:
     anchor: str = ""  # id of the field on the section page
     kind: str = PROBLEM
     url: str = ""  # where the issue is put right, when it is not a section page (Part 2 pages)
+    find: str = ""  # the text the issue is about (a placeholder), selected in its box when followed
+
+    @property
+    def query(self):
+        """The query string a link to the field carries, so the page can select `find` in the box."""
+        return f"?{urlencode({'find': self.find})}" if self.find else ""
 
     @property
     def is_error(self):

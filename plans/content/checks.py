@@ -6,6 +6,7 @@ names the section and the field it is about, so the check page links straight to
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.utils.dateformat import format as format_date
@@ -27,6 +28,7 @@ from metrics.checks import part2_issues
 from plans import deadlines
 from plans import editions as ed
 from plans.editions import get_edition
+from plans.editions.tables import ANNEX2
 from schemes.checks import check_annex1, check_milestones, check_schemes_listed
 
 
@@ -88,7 +90,7 @@ def check_section(view, section):
 
     def placeholder_issues(text, section, anchor, where):
         for found in find_placeholders(text):
-            add(Issue(ERROR, f"{where}: template placeholder “{found}” left in", section, anchor))
+            add(Issue(ERROR, f"{where}: template placeholder “{found}” left in", section, anchor, find=found))
 
     for check in SECTION_CHECKS:
         if check.applies(section):
@@ -242,13 +244,11 @@ def _check_question(view, section, question, add, placeholder_issues):
 
 
 def _submission_date(view):
+    """The date a commitment is compared with: the round's deadline, for every reader before and
+    after submission alike (the checks are the same for editors, signatories and reviewers)."""
     plan = view.plan
-    if plan.date_submitted:
-        return plan.date_submitted.date()
     for code, _label, deadline in get_edition(plan.edition).rounds:
         if code == plan.round:
-            from datetime import date
-
             return date.fromisoformat(deadline[:10])
     return None
 
@@ -275,6 +275,17 @@ def _check_risks(view, section, add, placeholder_issues):
         placeholder_issues(risk.impact_falls_on, slug, anchor, where)
 
 
+# What Annex 2 asks of the HWB and of the provider: blank, the commentary is not complete.
+ANNEX2_REQUIRED = (
+    "ceo",
+    "nel_2013_14_outturn",
+    "nel_2014_15_plan",
+    "nel_2015_16_plan",
+    "prevented_2014_15",
+    "prevented_2015_16",
+)
+
+
 def _check_providers(view, section, add, placeholder_issues):
     slug = section.slug
     if not view.provider_commentaries:
@@ -284,6 +295,10 @@ def _check_providers(view, section, add, placeholder_issues):
     for commentary in view.provider_commentaries:
         where = f"Annex 2, {commentary.provider}"
         anchor = f"provider-{commentary.pk}"
+        blank = [ANNEX2[name] for name in ANNEX2_REQUIRED if getattr(commentary, name) in (None, "")]
+        blank += [ANNEX2["agrees"].split(" Do you")[0]] if commentary.agrees is None else []
+        if blank:
+            add(Issue(ERROR, f"{where}: complete " + "; ".join(blank), slug, anchor, MISSING))
         if commentary.agrees is False and not commentary.disagreement.strip():
             add(Issue(ERROR, f"{where}: the provider does not agree (Q1), so Q2 must explain why", slug, anchor))
         placeholder_issues(commentary.signature, slug, anchor, where)

@@ -7,6 +7,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.home, name="home"),
     path("plans/<int:plan_id>/", views.overview, name="overview"),
+    path("plan/<int:plan_id>/", views.line, name="line"),
     path("plans/<int:plan_id>/check/", views.check, name="check"),
     path("plans/<int:plan_id>/history/", views.history, name="history"),
     path("plans/<int:plan_id>/sections/<slug:slug>/", views.section, name="section"),

@@ -82,6 +82,21 @@ def overview(request, plan_id):
 
 
 @login_required
+def line(request, plan_id):
+    """The plan's one address across its versions: any version's number opens the newest version of
+    its line the user may read, so links in e-mails and bookmarks never go stale."""
+    plan = plan_for_user(request.user, plan_id, related=())
+    visible = plans_for_user(request.user)
+    newest = plan
+    while True:
+        following = visible.filter(previous=newest).order_by("-version", "-pk").first()
+        if following is None:
+            break
+        newest = following
+    return redirect("plans:overview", newest.pk)
+
+
+@login_required
 def check(request, plan_id):
     plan, roles, can_edit = _context(request, plan_id)
     view = plan_view(plan)

@@ -27,6 +27,8 @@ class Verb(models.TextChoices):
     OUTCOME_CORRECTED = "outcome_corrected", "Assurance outcome corrected"
     RESUBMISSION_STARTED = "resubmission_started", "Resubmission started"
     NOT_CARRIED_OVER = "not_carried_over", "Not carried over to the new edition"
+    ADMIN_CHANGED = "admin_changed", "Changed by an administrator"
+    COMMENT_ANSWERED = "comment_answered", "Area team comment marked answered"
 
 
 class ChangeRecord(models.Model):

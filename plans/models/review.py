@@ -7,13 +7,13 @@ from django.db.models import Q
 from plans.models.organisations import Role
 from plans.models.plan import AssuranceOutcomeChoice, Plan
 
-#
-# plans/review.py writes these; plan_assure in plans/workflow.py writes the outcome with the state.
+# plans.review.services writes these; plan_assure in plans.workflow.services writes the outcome with the state.
 
 
 class SectionComment(models.Model):
     """A comment on one section of one plan version: a reviewer starts a thread, and the reviewers,
-    the plan's editors, signatories and chair reply to it. Kept, never edited."""
+    the plan's editors, signatories and chair reply to it. Kept, never edited. An editor marks a thread
+    answered once the plan meets it; until then it is shown on every later version of the plan."""
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="section_comments", verbose_name="plan version"
@@ -32,6 +32,11 @@ class SectionComment(models.Model):
     author_name = models.CharField("author", max_length=300, help_text="Their name when they wrote it")
     author_role = models.CharField("as", max_length=20, choices=Role.choices)
     created_at = models.DateTimeField("written at", db_index=True)
+    answered_at = models.DateTimeField("marked answered at", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_by_name = models.CharField("marked answered by", max_length=300, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

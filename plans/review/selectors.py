@@ -16,16 +16,21 @@ from metrics import calculations as calc
 from metrics.definitions import MINIMUM_REDUCTION_PERCENT, YEARS, part2_edition
 from metrics.formatting import format_percent
 from metrics.models import FundingRow, ReferenceData
+from plans import deadlines
 from plans.access import plans_for_user, roles_for_user
 from plans.models import (
     SUBMITTED_STATES,
+    AssuranceOutcome,
     AssuranceOutcomeChoice,
+    ChangeRecord,
     HealthAndWellbeingBoard,
     Plan,
     PlanStatus,
     Role,
     SectionComment,
+    Submission,
     SubmissionFile,
+    Verb,
 )
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -49,7 +54,7 @@ def reviewer_area_team_ids(user):
 
 
 def is_national_viewer(user):
-    return user.is_authenticated and (user.is_superuser or any(r.role == Role.NATIONAL for r in roles_for_user(user)))
+    return user.is_authenticated and any(r.role == Role.NATIONAL for r in roles_for_user(user))
 
 
 def _pooled(year):
@@ -191,20 +196,63 @@ def area_submitted_files(user):
     )
 
 
+MAX_VERSIONS_BACK = 20  # a plan line is a handful of versions; a bound all the same
+
+
+def earlier_versions(plan):
+    """The ids of the versions this one was started from, newest first (one query each, bounded)."""
+    ids, previous = [], plan.previous_id
+    while previous and len(ids) < MAX_VERSIONS_BACK:
+        ids.append(previous)
+        previous = Plan.objects.filter(pk=previous).values_list("previous_id", flat=True).first()
+    return ids
+
+
 def section_comments(plan):
-    """The comment threads on this version and the one before it, by section:
-    {slug: [(thread, [replies])]}, oldest first."""
-    if plan.previous_id is None and plan.date_submitted is None:
+    """The comment threads to show on this version, by section: {slug: [(thread, [replies])]}, oldest
+    first. Every thread on this version and the one before it, and every thread still open (not
+    marked answered) on any earlier version: what the area team asked for follows the plan."""
+    earlier = earlier_versions(plan)
+    if not earlier and plan.date_submitted is None:
         return {}  # threads start only on submitted versions (review.comment_add): nothing to read
-    versions = [plan.pk] + ([plan.previous_id] if plan.previous_id else [])
-    comments = SectionComment.objects.filter(plan_id__in=versions).select_related("plan")
+    comments = SectionComment.objects.filter(plan_id__in=[plan.pk, *earlier]).select_related("plan")
+    recent = {plan.pk, *earlier[:1]}
     threads, replies = {}, {}
     for c in comments:
         if c.parent_id is None:
-            threads.setdefault(c.section, []).append(c)
+            if c.plan_id in recent or c.answered_at is None:
+                threads.setdefault(c.section, []).append(c)
         else:
             replies.setdefault(c.parent_id, []).append(c)
     return {section: [(t, replies.get(t.pk, [])) for t in items] for section, items in threads.items()}
+
+
+@dataclass
+class AskedFor:
+    """What the area team asked of the Board on earlier versions of this plan."""
+
+    returns: list  # ChangeRecords: the reasons each earlier version was returned
+    conditions: list  # AssuranceOutcomes with conditions on earlier versions
+    open_threads: list  # SectionComments not yet marked answered, with their section
+
+
+def asked_for(plan):
+    earlier = earlier_versions(plan)
+    if not earlier:
+        return AskedFor([], [], [])
+    returns = list(ChangeRecord.objects.filter(plan_id__in=earlier, verb=Verb.RETURNED).select_related("plan", "user"))
+    conditions = list(
+        AssuranceOutcome.objects.filter(plan_id__in=earlier).exclude(conditions="").select_related("plan")
+    )
+    open_threads = list(
+        SectionComment.objects.filter(plan_id__in=[plan.pk, *earlier], parent__isnull=True, answered_at__isnull=True)
+        .select_related("plan")
+        .order_by("created_at", "pk")
+    )
+    sections = {s.slug: s for s in plan.edition_def.sections}
+    for thread in open_threads:
+        thread.section_def = sections.get(thread.section)
+    return AskedFor(returns, conditions, open_threads)
 
 
 # --- the national dashboard ----------------------------------------------------------------------------
@@ -344,3 +392,70 @@ def sort_rows(rows, sort):
 def plan_row_for(plan):
     """The PlanRow of one plan version (for its review page)."""
     return plan_row(_with_figures(Plan.objects.filter(pk=plan.pk)).get())
+
+
+# --- who has not submitted this round ----------------------------------------------------------------
+
+
+@dataclass
+class BoardInRound:
+    hwb: object
+    plan: object  # the Board's newest version for the round, or None: nothing started
+    submission: object  # its first submitted version in the round, or None
+    deadline: object
+
+    @property
+    def submitted(self):
+        return self.submission is not None
+
+    @property
+    def is_late(self):
+        """Submitted after the deadline, or not submitted and the deadline has passed."""
+        if self.deadline is None:
+            return False
+        if self.submission is not None:
+            return self.submission.is_late
+        return deadlines.now() > self.deadline
+
+    @property
+    def state(self):
+        if self.plan is None:
+            return "Not started"
+        return self.plan.status_label
+
+
+@dataclass
+class RoundProgress:
+    code: str
+    label: str
+    deadline: object
+    boards: list
+
+    @property
+    def outstanding(self):
+        return [b for b in self.boards if not b.submitted]
+
+    @property
+    def late(self):
+        return [b for b in self.boards if b.is_late]
+
+
+def round_progress(round_code):
+    """Every Board in England in one round: its newest version and whether (and when) it submitted.
+    Three queries whatever the number of Boards."""
+    known = {code: (label, deadline) for code, label, deadline in deadlines.rounds()}
+    label, deadline = known[round_code]
+    hwbs = list(HealthAndWellbeingBoard.objects.select_related("area_team").order_by("name"))
+    newest = {}
+    for plan in Plan.objects.filter(round=round_code).order_by("hwb_id", "-version", "-pk"):
+        newest.setdefault(plan.hwb_id, plan)
+    first = {}
+    for submission in (
+        Submission.objects.filter(round=round_code)
+        .select_related("plan")
+        .only("pk", "submitted_at", "is_late", "version", "plan__hwb_id")
+        .order_by("submitted_at", "pk")
+    ):
+        first.setdefault(submission.plan.hwb_id, submission)
+    boards = [BoardInRound(h, newest.get(h.pk), first.get(h.pk), deadline) for h in hwbs]
+    return RoundProgress(round_code, label, deadline, boards)

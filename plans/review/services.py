@@ -5,11 +5,13 @@ from django.db import transaction
 
 from bcf.core.issues import errors, warnings
 from bcf.core.people import display_name
-from plans.access import RULES, Action, user_roles_for_plan
+from plans.access import RULES, Action, require, user_roles_for_plan
 from plans.content.checks import check_plan
 from plans.content.selectors import plan_view
 from plans.deadlines import now
-from plans.models import Role, SectionComment, Submission, SubmissionCheck
+from plans.editing import lock_for_edit, record
+from plans.models import Role, SectionComment, Submission, SubmissionCheck, Verb
+from plans.review.selectors import earlier_versions
 from plans.workflow.services import NotAllowed, WorkflowError
 
 COMMENT_MAX = 5000
@@ -76,3 +78,29 @@ def submission_checks_fill(plans):
     checks once per version ever; the lists read the stored counts afterwards."""
     missing = Submission.objects.filter(plan__in=plans, check_summary__isnull=True).only("pk", "plan_id")
     return [submission_check_record(s) for s in missing]
+
+
+@transaction.atomic
+def comment_mark_answered(*, plan, user, thread):
+    """An editor marks an area team thread answered while changing the plan: it stops following the
+    plan to later versions. The thread itself is kept as written; who marked it and when is recorded."""
+    plan = lock_for_edit(plan.pk)[0]
+    require(user, Action.ANSWER_COMMENT, plan)
+    line = {plan.pk, *earlier_versions(plan)}
+    if thread.plan_id not in line or thread.parent_id is not None:
+        raise WorkflowError("That comment is not one of the area team's on this plan.")
+    if thread.answered_at is not None:
+        return thread
+    thread.answered_at, thread.answered_by, thread.answered_by_name = now(), user, display_name(user)
+    thread.save(update_fields=["answered_at", "answered_by", "answered_by_name"])
+    record(
+        plan=plan,
+        user=user,
+        section=thread.section,
+        field=f"Area team comment of {thread.created_at:%d/%m/%Y} marked answered",
+        old=thread.text[:300],
+        new="",
+        verb=Verb.COMMENT_ANSWERED,
+        payload={"comment": thread.pk},
+    )
+    return thread

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bcf.core.issues import errors, warnings
-from plans import access
+from plans import access, deadlines
 from plans.access import Action, plan_for_user, user_roles_for_plan
 from plans.content.checks import check_plan
 from plans.content.selectors import plan_view
@@ -37,6 +37,7 @@ from plans.review.selectors import (
     plan_row,
     plan_row_for,
     reviewer_area_team_ids,
+    round_progress,
     section_comments,
     sort_rows,
 )
@@ -238,9 +239,16 @@ NATIONAL_COLUMNS = ["hwb", "area", "state", "outcome", "budget", "reduction", "v
 
 @login_required
 @require_GET
+def _chosen_round(request):
+    codes = [code for code, _label, _deadline in deadlines.rounds()]
+    chosen = request.GET.get("round", "")
+    return chosen if chosen in codes else codes[-1]
+
+
 def national(request):
     _require_national(request.user)
     figures = national_figures(request.user)
+    progress = round_progress(_chosen_round(request))
     sort = request.GET.get("sort", "hwb")[:20]
     rows = sort_rows(figures.rows, sort)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
@@ -253,6 +261,8 @@ def national(request):
             "page": page,
             "sorts": _sort_links(request, NATIONAL_COLUMNS, sort),
             "page_query": _page_query(request),
+            "progress": progress,
+            "rounds": deadlines.rounds(),
         },
     )
 
@@ -329,3 +339,48 @@ def national_csv(request):
     name = f"bcf-plans-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
+
+
+@login_required
+@require_GET
+def national_outstanding_csv(request):
+    """Every Board in the round: submitted or not, and late or not (a spreadsheet-safe CSV)."""
+    _require_national(request.user)
+    progress = round_progress(_chosen_round(request))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Health and Wellbeing Board", "Area team", "Round", "State", "Submitted", "Late"])
+    for board in progress.boards:
+        submitted = (
+            timezone.localtime(board.submission.submitted_at).strftime("%Y-%m-%d %H:%M") if board.submission else ""
+        )
+        row = [
+            board.hwb.name,
+            board.hwb.area_team.name if board.hwb.area_team else "",
+            progress.label,
+            board.state,
+            submitted,
+            "Yes" if board.is_late else "No",
+        ]
+        writer.writerow([csv_safe(value) for value in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bcf-{progress.code}-round-boards.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def comment_answered(request, plan_id, comment_id):
+    """An editor marks an area team thread answered from the section page."""
+    plan = plan_for_user(request.user, plan_id)
+    thread = get_object_or_404(SectionComment, pk=comment_id, parent__isnull=True)
+    back = reverse("plans:section", args=[plan.pk, thread.section]) + "#comments"
+    try:
+        review.comment_mark_answered(plan=plan, user=request.user, thread=thread)
+    except access.NotAllowed:
+        raise PermissionDenied from None
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, "The comment is marked answered. It is kept in this section's history.")
+    return redirect(back)

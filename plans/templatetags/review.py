@@ -4,7 +4,7 @@ from django import template
 
 from plans.access import Action, can, user_roles_for_plan
 from plans.models import Role
-from plans.review.selectors import section_comments
+from plans.review.selectors import asked_for, section_comments
 
 register = template.Library()
 
@@ -19,6 +19,7 @@ def section_comment_threads(context, plan, slug):
         "threads": section_comments(plan).get(slug, []),
         "can_start": can(user, Action.START_COMMENT, plan, roles),
         "can_reply": can(user, Action.REPLY, plan, roles),
+        "can_answer": can(user, Action.ANSWER_COMMENT, plan, roles),
         "is_reviewer": Role.REVIEWER in roles,
         "csrf_token": context.get("csrf_token"),
     }
@@ -26,10 +27,12 @@ def section_comment_threads(context, plan, slug):
 
 @register.inclusion_tag("plans/review/_commented_sections.html")
 def commented_sections(plan):
-    """The sections of the plan the area team has commented on (this version or the one before)."""
+    """What the area team asked for on earlier versions (return reasons, conditions, open comments)
+    and the sections it has commented on."""
     threads = section_comments(plan)
     sections = [s for s in plan.edition_def.sections if s.slug in threads]
     return {
         "plan": plan,
+        "asked": asked_for(plan),
         "sections": [{"section": s, "count": sum(1 + len(r) for _t, r in threads[s.slug])} for s in sections],
     }

@@ -50,7 +50,8 @@ def _send(template, recipients, context):
 
 
 def _base(plan):
-    return {"plan": plan, "hwb": plan.hwb, "plan_url": link("plans:overview", plan.pk)}
+    # The plan's one address: it opens the newest version, so the link still works after a resubmission.
+    return {"plan": plan, "hwb": plan.hwb, "plan_url": link("plans:line", plan.pk)}
 
 
 def _signatories(plan):

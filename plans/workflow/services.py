@@ -43,6 +43,7 @@ from plans.content.document import plan_document
 from plans.content.plan_json import import_plan
 from plans.content.selectors import plan_view
 from plans.content.services import record
+from plans.deadlines import ROUND_ORDER
 from plans.editing import touch
 from plans.editions import EDITION_CHOICES, get_edition
 from plans.models import (
@@ -66,7 +67,6 @@ from plans.workflow import files, notifications
 log = logging.getLogger(__name__)
 
 WORKFLOW = "workflow"  # ChangeRecord.section of every transition
-ROUND_ORDER = ("first-draft", "final", "revised")
 CHAIR_POSITION = "Chair of Health and Wellbeing Board"
 
 

@@ -87,7 +87,8 @@ def _issue_links(plan, issues):
     out = []
     for issue in issues:
         if issue.section in slugs:
-            url = reverse("plans:section", args=[plan.pk, issue.section]) + (f"#{issue.anchor}" if issue.anchor else "")
+            url = reverse("plans:section", args=[plan.pk, issue.section]) + issue.query
+            url += f"#{issue.anchor}" if issue.anchor else ""
         else:
             url = reverse("plans:check", args=[plan.pk])
         out.append({"issue": issue, "url": url})
