@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0007_outcome_corrected_verb'),
+        ('plans', '0009_comment_answered'),
     ]
 
     operations = [
