@@ -102,7 +102,7 @@ CACHES = {
 AUTHENTICATION_BACKENDS = ["bcf.core.auth.EmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plans:home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "signed_out"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -113,6 +113,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # most every SESSION_RENEW_SECONDS (bcf.core.auth.IdleSessionMiddleware), not on every page view.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
 SESSION_RENEW_SECONDS = int(os.environ.get("SESSION_RENEW_SECONDS", "300"))
+# Pages warn this long before the session ends and offer "Stay signed in" (GOV.UK timeout warning).
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Sign-in throttling: after this many failures for one email from one address, wait.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
@@ -128,7 +130,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it in production
-WHITENOISE_USE_FINDERS = DEBUG
+# Outside production (`make run` has DEBUG off to show the service's own error pages) WhiteNoise serves
+# static files straight from the source folders, so no collectstatic step is needed.
+WHITENOISE_USE_FINDERS = DEBUG or not PRODUCTION
 # Uploaded files live outside any web root and are served only through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "uploads"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
@@ -185,7 +189,9 @@ SERVICE_NAME = "Better Care Fund plans"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bcf-plans@example.org")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The address the service runs at, for links in emails. `make run` sets it from PORT; without either,
+# the development server's default address.
+SITE_URL = os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

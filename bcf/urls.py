@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from bcf.core import auth as core_auth
 from bcf.core import views as core_views
 from bcf.core.auth import throttled_login_view
 from bcf.core.forms import EmailLoginForm
@@ -21,6 +22,8 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signed-out/", core_auth.signed_out, name="signed_out"),
+    path("session/keep-alive/", core_auth.keep_signed_in, name="keep_signed_in"),
     path("", include("schemes.urls")),
     path("", include("plans.content.urls")),
     path("", include("plans.workflow.urls")),

@@ -23,8 +23,9 @@ from metrics.imports.workbook import WorkbookError, read_workbook
 from metrics.models import BenefitRow, ExpenditureRow, P4PMetric
 from metrics.selectors import build_part2_view, metric_view, p4p_figures, p4p_inputs
 from metrics.tasks import part2_tasks
+from plans import editing
 from plans.access import can_edit, plan_for_user, user_roles_for_plan
-from plans.editing import LOCKED_MESSAGE, PlanNotEditable, StaleSection, refusal_message, section_revision
+from plans.editing import PlanNotEditable, StaleSection, locked_message, refusal_message, section_revision
 
 LIVE_HEADER = "HTTP_X_BCF_LIVE"
 
@@ -36,7 +37,7 @@ def _context(request, plan_id):
 
 
 def _locked(request, plan, to):
-    messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+    messages.error(request, locked_message(plan))
     return redirect(to, plan.pk)
 
 
@@ -211,19 +212,15 @@ def line_edit(request, plan_id, page, row_id=None):
         form = lines.form(request.POST, plan=plan)
         action = request.POST.get("action", "save")
         if action != "calculate" and form.is_valid():
-            try:
-                saved = services.row_save(
-                    plan=plan,
-                    user=request.user,
-                    section=lines.section,
-                    revision=form.cleaned_data["revision"],
-                    instance=instance or lines.model(plan=plan),
-                    values=form.values(),
-                    label=lines.label,
-                )
-            except (StaleSection, PlanNotEditable) as exc:
-                form.add_error(None, refusal_message(exc))
-            else:
+            saved = editing.save_row_from(
+                form,
+                plan=plan,
+                user=request.user,
+                section=lines.section,
+                instance=instance or lines.model(plan=plan),
+                label=lines.label,
+            )
+            if saved is not None:
                 messages.success(request, f"{lines.label(saved)} has been {'changed' if instance else 'added'}")
                 if action == "save-add":
                     return redirect(f"metrics:{page}_add", plan.pk)
@@ -272,7 +269,7 @@ def line_remove(request, plan_id, page, row_id):
         except StaleSection:
             error = "Someone else changed these lines after you opened the page. Check the list again before removing."
         except PlanNotEditable as exc:
-            error = LOCKED_MESSAGE.format(status=str(exc).lower())
+            error = refusal_message(exc)
         else:
             messages.success(request, f"{lines.label(instance)} has been removed")
             return redirect(f"metrics:{page}", plan.pk)

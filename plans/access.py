@@ -224,11 +224,43 @@ def allowed_actions(user, plan, roles=None):
     return {action for action in RULES if can(user, action, plan, roles)}
 
 
+# Why nothing but reading can happen to a plan in each state, in the words of the person refused.
+STATE_REASONS = {
+    PlanStatus.DRAFT: "its editors are still working on it and have not sent it for sign-off",
+    PlanStatus.AWAITING_SIGN_OFF: "it is waiting for its signatures",
+    PlanStatus.SIGNED_OFF: "everyone has signed it and it is waiting to be submitted",
+    PlanStatus.SUBMITTED: "it has been submitted to the area team",
+    PlanStatus.RETURNED: "the area team has returned it",
+    PlanStatus.ASSURED: "the area team has recorded its assurance outcome",
+}
+# What happens next, where there is something to say.
+NEXT_STEPS = {
+    (Action.SIGN, PlanStatus.DRAFT): "You will be emailed when it is ready for you to sign.",
+    (Action.DECLINE, PlanStatus.DRAFT): "You will be emailed when it is ready for you to sign.",
+    (Action.SUBMIT, PlanStatus.DRAFT): "Mark it ready for sign-off; it can be submitted once everyone has signed.",
+    (Action.SUBMIT, PlanStatus.AWAITING_SIGN_OFF): "It can be submitted once everyone has signed.",
+    (Action.MARK_READY, PlanStatus.AWAITING_SIGN_OFF): "Nothing more is needed until everyone has signed.",
+    (Action.REOPEN, PlanStatus.SUBMITTED): "If it needs to change, the area team can return it.",
+    (Action.EDIT, PlanStatus.AWAITING_SIGN_OFF): "An editor can reopen it to make changes.",
+    (Action.EDIT, PlanStatus.SIGNED_OFF): "An editor can reopen it to make changes.",
+}
+
+
+def refusal(action, plan):
+    """Plain English for an action the plan's state does not allow: what the person wanted, why not,
+    and what happens next ("You cannot sign this plan yet: its editors are still working on it…")."""
+    rule = RULES[action]
+    status = PlanStatus(plan.status)
+    text = f"You cannot {rule.doing} {'yet' if status == PlanStatus.DRAFT else 'now'}: {STATE_REASONS[status]}."
+    follow = NEXT_STEPS.get((action, status))
+    return f"{text} {follow}" if follow else text
+
+
 def require_state(action, plan):
     """Raise WrongState, with words for the person, unless the action can be taken in the plan's state."""
     rule = RULES[action]
     if plan.status not in rule.states:
-        raise WrongState(f"The plan is {plan.status_label.lower()}, so it cannot be {rule.verb}.")
+        raise WrongState(refusal(action, plan))
     if rule.when is not None and not rule.when(plan):
         raise WrongState(rule.unless)
 

@@ -13,13 +13,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Max
 
-from plans.models import ChangeRecord, Plan, PlanStatus, SectionRevision, Verb
+from plans.models import SUBMITTED_STATES, ChangeRecord, Plan, PlanStatus, SectionRevision, Verb
 
 STALE_MESSAGE = (
     "Someone else saved this section after you opened it, so your changes have not been saved. "
     "Your text is still below: copy anything you need, then open the section again to see their changes."
 )
 LOCKED_MESSAGE = "This plan is {status}, so it cannot be changed. An editor can reopen it to make changes."
+SUBMITTED_MESSAGE = (
+    "This plan is {status}, so it cannot be changed. An editor can start a new version of it to make changes."
+)
 
 _AFTER_WRITE = []
 
@@ -45,6 +48,17 @@ def touch_all(plans):
 
 class PlanNotEditable(Exception):
     """The plan is not a draft (it is awaiting sign-off or later), so it is read-only."""
+
+    def __init__(self, plan):
+        super().__init__(plan.status_label)
+        self.plan = plan
+
+
+def locked_message(plan):
+    """Why the plan cannot be changed, and what would let it: reopening before submission, a new
+    version after."""
+    template = SUBMITTED_MESSAGE if plan.status in SUBMITTED_STATES else LOCKED_MESSAGE
+    return template.format(status=plan.status_label.lower())
 
 
 class StaleSection(Exception):
@@ -83,7 +97,7 @@ def lock_for_edit(plan_id, section=None, revision=None):
     """Lock the plan row (and the section counter) for the rest of the transaction."""
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     if plan.status != PlanStatus.DRAFT:
-        raise PlanNotEditable(plan.status_label)
+        raise PlanNotEditable(plan)
     counter = None
     if section is not None:
         counter, _ = SectionRevision.objects.select_for_update().get_or_create(plan=plan, section=section)
@@ -128,7 +142,7 @@ def refusal_message(exc):
     """The words for a refused save: a stale page, or a plan that is no longer a draft."""
     if isinstance(exc, StaleSection):
         return STALE_MESSAGE
-    return LOCKED_MESSAGE.format(status=str(exc).lower())
+    return locked_message(exc.plan)
 
 
 def _row_values(instance, names):
@@ -181,3 +195,22 @@ def row_delete(*, plan, user, section, revision, instance, label):
         transaction.on_commit(lambda: file.storage.delete(file.name))
     record(plan=plan, user=user, section=section, field=f"{name} removed", old=description, new="", verb=Verb.REMOVED)
     bump_section(counter)
+
+
+def save_row_from(form, *, plan, user, section, instance, label):
+    """Save one table row from a valid row form (bcf.core.fields.RowForm). A stale page or a plan that
+    is no longer a draft becomes the form's error, with the typed text kept in the form. Returns the
+    saved row, or None when the save was refused."""
+    try:
+        return row_save(
+            plan=plan,
+            user=user,
+            section=section,
+            revision=form.cleaned_data["revision"],
+            instance=instance,
+            values=form.values(),
+            label=label,
+        )
+    except (StaleSection, PlanNotEditable) as exc:
+        form.add_error(None, refusal_message(exc))
+        return None

@@ -1,6 +1,8 @@
 """The scheme pages schemes owns: Annex 1, the Detailed Scheme Description of one scheme (2014-09).
 The schemes table itself is one of the plan's structured tables (plans.content.views)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,7 +13,6 @@ from bcf.core.markup import render_markup
 from plans import editing
 from plans import editions as ed
 from plans.access import Action, can, plan_for_user
-from plans.editing import PlanNotEditable, StaleSection, refusal_message
 from schemes.forms import Annex1Form
 from schemes.models import ANNEX1_FIELDS, Scheme
 
@@ -28,19 +29,15 @@ def annex1(request, plan_id, row_id):
     if request.method == "POST" and can_edit:
         form = Annex1Form(request.POST, plan=plan)
         if form.is_valid():
-            try:
-                editing.row_save(
-                    plan=plan,
-                    user=request.user,
-                    section=section.slug,
-                    revision=form.cleaned_data["revision"],
-                    instance=scheme,
-                    values=form.values(),
-                    label=lambda s: f"Scheme {s.ref} Annex 1",
-                )
-            except (StaleSection, PlanNotEditable) as exc:
-                form.add_error(None, refusal_message(exc))
-            else:
+            saved = editing.save_row_from(
+                form,
+                plan=plan,
+                user=request.user,
+                section=section.slug,
+                instance=scheme,
+                label=lambda s: f"Scheme {s.ref} Annex 1",
+            )
+            if saved is not None:
                 messages.success(request, f"Annex 1 for scheme {scheme.ref} saved")
                 return redirect("plans:section", plan.pk, section.slug)
     else:
@@ -51,6 +48,26 @@ def annex1(request, plan_id, row_id):
     return render(
         request,
         "schemes/annex1.html",
-        {"plan": plan, "section": section, "scheme": scheme, "form": form, "can_edit": can_edit, "annex": annex},
+        {
+            "plan": plan,
+            "section": section,
+            "scheme": scheme,
+            "form": form,
+            "can_edit": can_edit,
+            "annex": annex,
+            "investment": _investment(scheme),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _investment(scheme):
+    """Annex 1 "Investment requirements": the scheme's lines of the Part 2 expenditure plan (tab 3) and
+    their totals per year, read-only, as the PDF's Annex 1 shows them. Through the reverse relation, so
+    schemes does not import metrics."""
+    rows = list(scheme.expenditure_rows.order_by("position", "pk"))
+    totals = {
+        "2014_15": sum((r.amount_2014_15 for r in rows), Decimal(0)),
+        "2015_16": sum((r.amount_2015_16 for r in rows), Decimal(0)),
+    }
+    return {"rows": rows, "totals": totals}

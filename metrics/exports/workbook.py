@@ -177,6 +177,10 @@ def _list_validation(values, *, strict=True):
     return dv
 
 
+# Rows of tab 1 that only the upload reads.
+INTERNAL_ID_ROWS = ("format", "revisions")
+
+
 class _Writer:
     def __init__(self, plan, part2, issues):
         self.plan, self.part2, self.issues = plan, part2, issues
@@ -263,6 +267,10 @@ class _Writer:
         for key, (row, label) in ID_ROWS.items():
             self.put(ws, 1, row, label, "label-bold")
             self.put(ws, 2, row, values[key])
+        # The service's own markers ("bcf-part2/1", "part2-funding=3 …") are read back on upload to check
+        # the workbook and spot a stale one; people do not need them, so their rows are hidden.
+        for key in INTERNAL_ID_ROWS:
+            ws.row_dimensions[ID_ROWS[key][0]].hidden = True
         self.put(ws, 1, SCHEMES_HEADER_ROW - 1, "Schemes of the plan (from Part 1)", "label-bold")
         for column, text in enumerate(("Scheme ref", "Theme", "Scheme name"), start=1):
             self.put(ws, column, SCHEMES_HEADER_ROW, text, "header")

@@ -175,7 +175,10 @@ def plan_document(view, *, include_volatile=True):
 
 
 def content_hash(view):
-    """SHA-256 of the plan's content: every answer and table, nothing about state or signatures."""
+    """SHA-256 of the plan's content: every answer and table and the SHA-256 of every uploaded file,
+    nothing about state or signatures. This is the version reference that signatures bind."""
     doc = plan_document(view, include_volatile=False)
+    uploaded = [*view.documents, *(image for images in view.images.values() for image in images)]
+    doc["files"] = sorted(document.sha256 for document in uploaded if document.file)
     canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

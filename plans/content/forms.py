@@ -29,7 +29,7 @@ from plans.editions.tables import (
     ANNEX2_PROVIDER_ANSWERS_HEADING,
     ANNEX2_PROVIDER_HEADING,
 )
-from plans.models import Level, Provider, RiskRating
+from plans.models import Level, Provider, RiskRating, file_sha256
 
 
 def field_name(key, part):
@@ -284,6 +284,9 @@ class DocumentForm(RowForm):
             data["original_filename"] = upload.name[:255]
             data["content_type"] = content_type
             data["size"] = upload.size
+            upload.seek(0)
+            data["sha256"] = file_sha256(upload)
+            upload.seek(0)
         return data
 
 
@@ -466,3 +469,38 @@ class ProviderCommentaryForm(RowForm):
         data = super().values()
         data["provider"], _ = Provider.objects.get_or_create(name=data.pop("provider_name"))
         return data
+
+
+class RiskScoresForm(forms.Form):
+    """Likelihood and potential impact (1-5) of every risk of the plan, on one page."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, risks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.risks = risks
+        for risk in risks:
+            for name, label in (("likelihood", "Likelihood"), ("impact", "Potential impact")):
+                field = forms.IntegerField(
+                    label=f"{label} of risk {risk.position}",
+                    min_value=1,
+                    max_value=5,
+                    required=True,
+                    widget=numeric(),
+                    error_messages={
+                        "required": f"Enter the {label.lower()} of risk {risk.position}, from 1 to 5",
+                        "invalid": f"Enter the {label.lower()} of risk {risk.position} as a whole number from 1 to 5",
+                        "min_value": f"The {label.lower()} of risk {risk.position} must be from 1 to 5",
+                        "max_value": f"The {label.lower()} of risk {risk.position} must be from 1 to 5",
+                    },
+                )
+                self.fields[f"{name}_{risk.pk}"] = field
+                self.initial[f"{name}_{risk.pk}"] = getattr(risk, name) or getattr(risk, f"proposed_{name}")
+
+    def rows(self):
+        return [{"risk": r, "fields": (self[f"likelihood_{r.pk}"], self[f"impact_{r.pk}"])} for r in self.risks]
+
+    def scores(self):
+        return {
+            r.pk: (self.cleaned_data[f"likelihood_{r.pk}"], self.cleaned_data[f"impact_{r.pk}"]) for r in self.risks
+        }

@@ -3,6 +3,7 @@ page that is stale, records every changed field in the plan's history and only t
 
 from django.db import transaction
 
+from plans import editions as ed
 from plans.content import task_summary
 from plans.editing import (
     bump_section,
@@ -10,7 +11,7 @@ from plans.editing import (
     record,
     record_diff,
 )
-from plans.models import Answer, Plan, PlanCCG, Verb
+from plans.models import Answer, Plan, PlanCCG, Risk, Verb
 
 
 @transaction.atomic
@@ -68,3 +69,30 @@ def plan_create(*, hwb, edition, round, user, ccgs=()):
         PlanCCG.objects.create(plan=plan, ccg=ccg, position=position)
     record(plan=plan, user=user, section="", field="plan created", old="", new=f"{edition} {round}", verb=Verb.CREATED)
     return plan
+
+
+@transaction.atomic
+def risk_scores_save(*, plan, user, revision, scores):
+    """Every risk's likelihood and potential impact at once ({risk id: (likelihood, impact)}); any
+    proposed scores are cleared, as they are now confirmed. Returns how many risks changed."""
+    section = plan.edition_def.section_of_kind(ed.RISKS).slug
+    plan, counter = lock_for_edit(plan.pk, section, revision)
+    changed = 0
+    for risk in Risk.objects.filter(plan=plan, pk__in=list(scores)).select_for_update():
+        likelihood, impact = scores[risk.pk]
+        if (risk.likelihood, risk.impact) != (likelihood, impact):
+            record(
+                plan=plan,
+                user=user,
+                section=section,
+                field=f"Risk {risk.position} scores",
+                old=f"likelihood {risk.likelihood or '–'}, impact {risk.impact or '–'}",
+                new=f"likelihood {likelihood}, impact {impact}",
+            )
+            changed += 1
+        risk.likelihood, risk.impact = likelihood, impact
+        risk.proposed_likelihood = risk.proposed_impact = None
+        risk.save(update_fields=["likelihood", "impact", "proposed_likelihood", "proposed_impact"])
+    if changed:
+        bump_section(counter)
+    return changed

@@ -8,24 +8,33 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from bcf.core.auth import SAVED_DRAFT_KEY, signed_in_required
 from bcf.core.issues import errors, warnings
 from bcf.core.markup import render_markup
 from plans import editing
 from plans import editions as ed
 from plans.access import can_edit as can_edit_plan
 from plans.access import plan_for_user, plans_for_user, user_roles_for_plan
-from plans.content import services
+from plans.content import presence, services
 from plans.content.checks import check_plan
-from plans.content.forms import DocumentForm, ProviderCommentaryForm, RiskForm, SectionAnswersForm, SummaryForm
+from plans.content.forms import (
+    DocumentForm,
+    ProviderCommentaryForm,
+    RiskForm,
+    RiskScoresForm,
+    SectionAnswersForm,
+    SummaryForm,
+)
 from plans.content.history import history_lines
 from plans.content.selectors import plan_history, plan_view, section_view
 from plans.content.task_summary import task_summary
-from plans.editing import LOCKED_MESSAGE, PlanNotEditable, StaleSection, refusal_message
-from plans.models import ProviderCommentary, RelatedDocument, Risk
+from plans.editing import PlanNotEditable, StaleSection, locked_message, refusal_message
+from plans.editions.moves import SCORED_EDITIONS
+from plans.models import ProviderCommentary, RelatedDocument, Risk, UnplacedAnswer
 from schemes.forms import MilestoneForm, SchemeForm
 from schemes.gantt import gantt
 from schemes.milestones import format_dependencies
@@ -77,6 +86,8 @@ def overview(request, plan_id):
             "declined": summary.declined,
             "can_edit": can_edit,
             "roles": roles,
+            # Only a version moved from another template can have answers with no place in its own.
+            "unplaced": list(UnplacedAnswer.objects.filter(plan=plan)) if plan.previous_id else [],
         },
     )
 
@@ -136,7 +147,24 @@ def _section_or_404(plan, slug):
         raise Http404("No such section") from None
 
 
-@login_required
+def _after_save(request, plan, section):
+    """Where a saved section goes: the next section in template order ("Save and continue") or the task
+    list. The next page also tells the browser to forget the text it kept for this section."""
+    request.session[SAVED_DRAFT_KEY] = f"{plan.pk}:{section.slug}"
+    if request.POST.get("then") == "continue":
+        following = _next_section(plan, section)
+        if following is not None:
+            return redirect("plans:section", plan.pk, following.slug)
+    return redirect("plans:overview", plan.pk)
+
+
+def _next_section(plan, section):
+    sections = plan.edition_def.sections
+    index = [s.slug for s in sections].index(section.slug)
+    return sections[index + 1] if index + 1 < len(sections) else None
+
+
+@signed_in_required
 @require_http_methods(["GET", "POST"])
 def section(request, plan_id, slug):
     plan, roles, can_edit = _context(request, plan_id)
@@ -157,12 +185,39 @@ def section(request, plan_id, slug):
     return render(request, f"plans/section_{section.kind}.html", context)
 
 
+def _presence(request, plan, section, can_edit):
+    """Other editors with this section open, after recording this one (nothing for readers)."""
+    if not can_edit:
+        return None
+    names = presence.section_opened(plan_id=plan.pk, slug=section.slug, user=request.user)
+    return {"message": presence.others_message(names), "heartbeat": presence.HEARTBEAT_SECONDS}
+
+
+@require_http_methods(["POST"])
+def section_presence(request, plan_id, slug):
+    """The open section page's heartbeat (static/bcf/presence.js): this editor still has it open, or
+    (`leave`) has left it. Answers who else has it open. It does not keep the session alive: only the
+    person's own requests do, so the timeout warning still comes."""
+    request.keeps_session_idle = True
+    if not request.user.is_authenticated:
+        return JsonResponse({"message": ""}, status=401)
+    plan, roles, can_edit = _context(request, plan_id)
+    section = _section_or_404(plan, slug)
+    if not can_edit:
+        return JsonResponse({"message": ""}, status=403)
+    if request.POST.get("leave"):
+        presence.section_closed(plan_id=plan.pk, slug=section.slug, user=request.user)
+        return JsonResponse({"message": ""})
+    names = presence.section_opened(plan_id=plan.pk, slug=section.slug, user=request.user)
+    return JsonResponse({"message": presence.others_message(names), "others": names})
+
+
 def _questions_page(request, plan, section, can_edit):
     view = section_view(plan, section)
     previews = {}
     if request.method == "POST":
         if not can_edit:
-            messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+            messages.error(request, locked_message(plan))
             return redirect("plans:section", plan.pk, section.slug)
         action = request.POST.get("action", "save")
         data = request.POST
@@ -192,7 +247,7 @@ def _questions_page(request, plan, section, can_edit):
                     messages.success(
                         request, f"{section.heading} saved" if changed else f"{section.heading}: nothing had changed"
                     )
-                    return redirect("plans:overview", plan.pk)
+                    return _after_save(request, plan, section)
     else:
         form = SectionAnswersForm(
             section=section,
@@ -230,6 +285,8 @@ def _questions_page(request, plan, section, can_edit):
         "can_edit": can_edit,
         "max_characters": 60000,
         "revision": form["revision"].value(),
+        "next_section": _next_section(plan, section),
+        "presence": _presence(request, plan, section, can_edit),
     }
     return render(request, "plans/section_questions.html", context, status=400 if form.errors else 200)
 
@@ -250,7 +307,7 @@ def _summary_page(request, plan, section, can_edit):
     view = plan_view(plan)
     if request.method == "POST":
         if not can_edit:
-            messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+            messages.error(request, locked_message(plan))
             return redirect("plans:section", plan.pk, section.slug)
         form = SummaryForm(request.POST)
         if form.is_valid():
@@ -262,7 +319,7 @@ def _summary_page(request, plan, section, can_edit):
                 form.add_error(None, refusal_message(exc))
             else:
                 messages.success(request, f"{section.heading} saved")
-                return redirect("plans:overview", plan.pk)
+                return _after_save(request, plan, section)
     else:
         initial = {name: getattr(plan, name) for name in services.SUMMARY_FIELDS}
         initial["revision"] = editing.section_revision(plan, section.slug)
@@ -270,7 +327,15 @@ def _summary_page(request, plan, section, can_edit):
     return render(
         request,
         "plans/section_summary.html",
-        {"plan": view.plan, "view": view, "section": section, "form": form, "can_edit": can_edit},
+        {
+            "plan": view.plan,
+            "view": view,
+            "section": section,
+            "form": form,
+            "can_edit": can_edit,
+            "next_section": _next_section(plan, section),
+            "presence": _presence(request, plan, section, can_edit),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -340,7 +405,7 @@ def row_edit(request, plan_id, table, row_id=None):
     section = table_def.section_for(plan)
     instance = get_object_or_404(table_def.model, plan=plan, pk=row_id) if row_id else None
     if not can_edit:
-        messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+        messages.error(request, locked_message(plan))
         return redirect("plans:section", plan.pk, section.slug)
     kwargs = {"plan": plan}
     if table_def.form in (SchemeForm, MilestoneForm):
@@ -348,19 +413,15 @@ def row_edit(request, plan_id, table, row_id=None):
     if request.method == "POST":
         form = table_def.form(request.POST, request.FILES, **kwargs)
         if form.is_valid():
-            try:
-                editing.row_save(
-                    plan=plan,
-                    user=request.user,
-                    section=section.slug,
-                    revision=form.cleaned_data["revision"],
-                    instance=instance or table_def.model(plan=plan),
-                    values=form.values(),
-                    label=table_def.label,
-                )
-            except (StaleSection, PlanNotEditable) as exc:
-                form.add_error(None, refusal_message(exc))
-            else:
+            saved = editing.save_row_from(
+                form,
+                plan=plan,
+                user=request.user,
+                section=section.slug,
+                instance=instance or table_def.model(plan=plan),
+                label=table_def.label,
+            )
+            if saved is not None:
                 messages.success(request, f"The {table_def.noun} has been {'changed' if instance else 'added'}")
                 return redirect("plans:section", plan.pk, section.slug)
     else:
@@ -392,7 +453,7 @@ def row_delete(request, plan_id, table, row_id):
     section = table_def.section_for(plan)
     instance = get_object_or_404(table_def.model, plan=plan, pk=row_id)
     if not can_edit:
-        messages.error(request, LOCKED_MESSAGE.format(status=plan.status_label.lower()))
+        messages.error(request, locked_message(plan))
         return redirect("plans:section", plan.pk, section.slug)
     error = None
     if request.method == "POST":
@@ -408,7 +469,7 @@ def row_delete(request, plan_id, table, row_id):
         except editing.StaleSection:
             error = "Someone else changed this section after you opened it. Check the list again before removing."
         except editing.PlanNotEditable as exc:
-            error = LOCKED_MESSAGE.format(status=str(exc).lower())
+            error = refusal_message(exc)
         else:
             messages.success(request, f"The {table_def.noun} has been removed")
             return redirect("plans:section", plan.pk, section.slug)
@@ -444,3 +505,37 @@ def document_download(request, plan_id, row_id):
 
 
 # --- the milestone chart -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_scores(request, plan_id):
+    """Every risk's likelihood and potential impact (1-5) on one page: after a move from the April
+    2014 template the proposed scores (from the old High/Medium/Low ratings) are confirmed here at once."""
+    plan, roles, can_edit = _context(request, plan_id)
+    section = plan.edition_def.section_of_kind(ed.RISKS)
+    if section is None or plan.edition not in SCORED_EDITIONS:
+        raise Http404("This plan's risks are not scored")
+    risks = list(Risk.objects.filter(plan=plan).order_by("position", "pk"))
+    if not can_edit:
+        messages.error(request, locked_message(plan))
+        return redirect("plans:section", plan.pk, section.slug)
+    form = RiskScoresForm(request.POST if request.method == "POST" else None, risks=risks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.risk_scores_save(
+                plan=plan, user=request.user, revision=form.cleaned_data["revision"], scores=form.scores()
+            )
+        except (StaleSection, PlanNotEditable) as exc:
+            form.add_error(None, refusal_message(exc))
+        else:
+            messages.success(request, f"Scores confirmed for {changed} risk{'s' if changed != 1 else ''}")
+            return redirect("plans:section", plan.pk, section.slug)
+    elif request.method == "GET":
+        form.initial["revision"] = editing.section_revision(plan, section.slug)
+    return render(
+        request,
+        "plans/risk_scores.html",
+        {"plan": plan, "section": section, "form": form, "rows": form.rows()},
+        status=400 if form.errors else 200,
+    )

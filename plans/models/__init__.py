@@ -26,6 +26,8 @@ from plans.models.plan import (
     Risk,
     RiskRating,
     SectionRevision,
+    UnplacedAnswer,
+    file_sha256,
     upload_to,
 )
 from plans.models.review import AssuranceOutcome, AssuranceOutcomeChoice, SectionComment
@@ -77,6 +79,8 @@ __all__ = [
     "Submission",
     "SubmissionCheck",
     "SubmissionFile",
+    "UnplacedAnswer",
     "Verb",
+    "file_sha256",
     "upload_to",
 ]

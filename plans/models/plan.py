@@ -8,6 +8,7 @@ A plan belongs to one Health and Wellbeing Board and is pinned to one template e
 Only DRAFT plans can be edited: `Plan.is_editable`.
 """
 
+import hashlib
 import uuid
 from pathlib import PurePath
 
@@ -202,6 +203,13 @@ class SectionRevision(models.Model):
         return f"{self.section} r{self.revision}"
 
 
+def file_sha256(handle):
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def upload_to(instance, filename):
     suffix = PurePath(filename).suffix.lower()
     return f"plans/{instance.plan_id}/{uuid.uuid4().hex}{suffix}"
@@ -225,6 +233,12 @@ class RelatedDocument(models.Model):
     original_filename = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(
+        "SHA-256 of the file",
+        max_length=64,
+        blank=True,
+        help_text="Of the bytes uploaded; part of the version reference",
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -235,6 +249,16 @@ class RelatedDocument(models.Model):
     @property
     def is_image(self):
         return self.content_type in ("image/png", "image/jpeg")
+
+    def file_is_intact(self):
+        """The stored bytes are still the ones uploaded (their SHA-256 is the one recorded)."""
+        if not self.file:
+            return True
+        try:
+            with self.file.open("rb") as handle:
+                return file_sha256(handle) == self.sha256
+        except OSError:
+            return False
 
 
 class RiskRating(models.TextChoices):
@@ -267,6 +291,10 @@ class Risk(models.Model):
     impact_falls_on = models.CharField("financial impact falls on", max_length=300, blank=True)
     leads = models.JSONField("leads", default=list, blank=True)
     mitigation = models.TextField("mitigating actions", blank=True)
+    # Scores proposed from an April 2014 rating when the plan moved to the September template; the
+    # editor confirms them (plans.content.views.risk_scores) and they become likelihood and impact.
+    proposed_likelihood = models.SmallIntegerField("proposed likelihood (1-5)", null=True, blank=True)
+    proposed_impact = models.SmallIntegerField("proposed potential impact (1-5)", null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -326,3 +354,21 @@ class ProviderCommentary(models.Model):
     def change_15_16(self):
         """15/16 change compared to planned 14/15 outturn."""
         return self._change(self.nel_2015_16_plan, self.nel_2014_15_plan)
+
+
+class UnplacedAnswer(models.Model):
+    """An answer that has no place in the plan's template edition, kept when the plan moved from
+    another edition (plans.editions.moves): shown on the plan page to read and copy, never deleted."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unplaced_answers")
+    from_edition = models.CharField("from template edition", max_length=10, choices=EDITION_CHOICES)
+    key = models.CharField("question key", max_length=80)
+    part = models.CharField("part", max_length=40)
+    label = models.CharField("question", max_length=300)
+    value = models.TextField("answer")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.label}: {self.value[:60]}"

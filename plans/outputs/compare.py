@@ -1,22 +1,23 @@
 """What changed between two versions of a plan, section by section (DOMAIN.md §7).
 
 Works on `bcf-plan/1` documents: a submitted version's stored JSON (exactly what was sent) or a
-draft's live document. Long text is compared word by word with difflib, added and removed words
-marked with <ins>/<del>; table rows are matched by their key (scheme reference, milestone number,
-provider) or, where rows have no key (risks, documents), by difflib over their text; figures are
-shown old → new.
+draft's live document. Long text is compared word by word (bcf.core.textdiff), unchanged paragraphs
+folded away; table rows are matched by their key (scheme reference, milestone number, provider) or,
+where rows have no key (risks, documents), by difflib over their text; figures are shown old → new.
+Part 2 is compared as tables of the rows that changed, money formatted. Each section says in a line
+what changed ("3 paragraphs changed, 1 risk added"), so the page can show it folded.
 """
 
 import difflib
 import json
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.utils.html import escape
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from bcf.core.money import format_money
+from bcf.core.textdiff import paragraph_diff, paragraphs_changed, phrase_diff
 from plans import editions as ed
 from plans.content.document import plan_document
 from plans.content.selectors import plan_view
@@ -24,31 +25,78 @@ from plans.editions import get_edition, tables
 from plans.models import FileKind
 from schemes.models import ANNEX1_FIELDS
 
-TOKENS = re.compile(r"\s+|[^\s]+")
 MONEY_PARTS = {ed.AMOUNT, ed.CARE_ACT_AMOUNT}
 
 
 @dataclass
 class Change:
-    """One difference. kind: "text" (html holds the marked-up diff), "value" (old → new),
-    "added" / "removed" (a row or answer), "changed" (a row; `fields` holds its own changes)."""
+    """One difference. kind: "text" (`blocks` from bcf.core.textdiff.paragraph_diff), "value"
+    (old → new), "added" / "removed" (a row or answer), "changed" (a row; `fields` holds its own
+    changes). `noun` names what a row is ("risk"), for the section's one-line summary."""
 
     kind: str
     label: str
     old: str = ""
     new: str = ""
-    html: str = ""
+    blocks: list = field(default_factory=list)
     fields: list = field(default_factory=list)
+    noun: str = ""
+
+    @property
+    def paragraphs(self):
+        own = paragraphs_changed(self.blocks) if self.kind == "text" else 0
+        return own + sum(f.paragraphs for f in self.fields)
+
+
+@dataclass
+class RowChange:
+    """A Part 2 row that changed: `cells` are (column, old, new) of the columns that differ."""
+
+    label: str
+    status: str  # "added", "removed" or "changed"
+    cells: list
+
+
+@dataclass
+class TableChanges:
+    title: str
+    rows: list
 
 
 @dataclass
 class SectionChanges:
     heading: str
     changes: list
+    tables: list = field(default_factory=list)  # Part 2 only
 
     @property
     def changed(self):
-        return bool(self.changes)
+        return bool(self.changes or self.tables)
+
+    @property
+    def summary(self):
+        """What changed, in one line: "3 paragraphs changed, 2 answers changed, 1 risk added"."""
+        counts = {}
+
+        def add(noun, verb, n=1):
+            if n:
+                counts[(noun, verb)] = counts.get((noun, verb), 0) + n
+
+        for change in self.changes:
+            if change.kind == "text":
+                add("paragraph", "changed", change.paragraphs or 1)
+            elif change.kind == "value":
+                add(change.noun or "answer", "changed")
+            else:
+                add(change.noun or "answer", change.kind)
+        for table in self.tables:
+            for row in table.rows:
+                add("row", row.status)
+        parts = []
+        for (noun, verb), n in counts.items():
+            plural = noun if n == 1 else ("rows" if noun == "row" else f"{noun}s")
+            parts.append(f"{n} {plural} {verb}")
+        return ", ".join(parts)
 
 
 def version_document(plan):
@@ -65,62 +113,8 @@ def version_document(plan):
 
 
 def text_diff(old, new):
-    """HTML of `new` against `old`, word by word: removed words in <del>, added words in <ins>.
-
-    A run of changed words separated only by spaces is shown as one removed and one added phrase,
-    not as alternating single words."""
-    a, b = TOKENS.findall(old or ""), TOKENS.findall(new or "")
-    pieces = []  # (changed?, old text, new text)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        old_text, new_text = "".join(a[i1:i2]), "".join(b[j1:j2])
-        if op == "equal" and not (old_text.isspace() and pieces and pieces[-1][0]):
-            pieces.append((False, old_text, new_text))
-        elif pieces and pieces[-1][0]:
-            _, before, after = pieces.pop()
-            pieces.append((True, before + old_text, after + new_text))
-        else:
-            pieces.append((True, old_text, new_text))
-    out = []
-    for changed, old_text, new_text in pieces:
-        if not changed:
-            out.append(escape(old_text))
-            continue
-        if old_text.strip():
-            out.append(
-                '<del class="bcf-history-old"><span class="govuk-visually-hidden">removed: </span>'
-                f"{escape(old_text)}</del>"
-            )
-        if new_text.strip():
-            out.append(
-                '<ins class="bcf-history-new"><span class="govuk-visually-hidden">added: </span>'
-                f"{escape(new_text)}</ins>"
-            )
-        elif not old_text.strip():
-            out.append(escape(new_text))
-    return mark_safe("".join(out))  # noqa: S308 - every piece of text above is escaped
-
-
-PARAGRAPHS = re.compile(r"\n\s*\n")
-
-
-def long_text_diff(old, new):
-    """The changes to a long answer: changed paragraphs word by word, unchanged ones folded away
-    (a note says how many), so a one-word change in a twenty-paragraph answer is easy to find."""
-    a, b = PARAGRAPHS.split((old or "").strip()), PARAGRAPHS.split((new or "").strip())
-    out = []
-
-    def folded(count):
-        noun = "paragraph" if count == 1 else "paragraphs"
-        return f'<span class="bcf-diff-folded govuk-hint">[{count} unchanged {noun}]</span>'
-
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(folded(i2 - i1))
-        else:
-            out.append(str(text_diff("\n\n".join(a[i1:i2]), "\n\n".join(b[j1:j2]))))
-    return mark_safe("\n\n".join(out))  # noqa: S308 - text_diff escapes; the fold notes are ours
+    """HTML of `new` against `old`, word by word (removed words in <del>, added in <ins>), escaped."""
+    return mark_safe(render_to_string("includes/textdiff.html", {"runs": phrase_diff(old, new)}).strip())  # noqa: S308
 
 
 def show(value, part=None):
@@ -147,7 +141,7 @@ def _compare_value(label, old, new, part=None, long=False):
     if old == new or (old in (None, "", []) and new in (None, "", [])):
         return None
     if long:
-        return Change("text", label, html=long_text_diff(old or "", new or ""))
+        return Change("text", label, blocks=paragraph_diff(str(old or ""), str(new or "")))
     return Change("value", label, old=show(old, part), new=show(new, part))
 
 
@@ -167,14 +161,18 @@ def _keyed_rows(old_rows, new_rows, key, label, fields, noun):
     changes = []
     for k, row in new_by.items():
         if k not in old_by:
-            changes.append(Change("added", f"{noun} {label(row)} added", new=_summary(row, fields)))
+            changes.append(Change("added", f"{noun} {label(row)} added", new=_summary(row, fields), noun=noun.lower()))
         else:
             fields_changed = _field_changes(old_by[k], row, fields)
             if fields_changed:
-                changes.append(Change("changed", f"{noun} {label(row)} changed", fields=fields_changed))
+                changes.append(
+                    Change("changed", f"{noun} {label(row)} changed", fields=fields_changed, noun=noun.lower())
+                )
     for k, row in old_by.items():
         if k not in new_by:
-            changes.append(Change("removed", f"{noun} {label(row)} removed", old=_summary(row, fields)))
+            changes.append(
+                Change("removed", f"{noun} {label(row)} removed", old=_summary(row, fields), noun=noun.lower())
+            )
     return changes
 
 
@@ -189,11 +187,15 @@ def _matched_rows(old_rows, new_rows, text_key, fields, noun):
         for i, j in pairs:
             fields_changed = _field_changes(old_rows[i], new_rows[j], fields)
             if fields_changed:
-                changes.append(Change("changed", f"{noun} {j + 1} changed", fields=fields_changed))
+                changes.append(Change("changed", f"{noun} {j + 1} changed", fields=fields_changed, noun=noun.lower()))
         for j in range(j1 + len(pairs), j2):
-            changes.append(Change("added", f"{noun} {j + 1} added", new=_summary(new_rows[j], fields)))
+            changes.append(
+                Change("added", f"{noun} {j + 1} added", new=_summary(new_rows[j], fields), noun=noun.lower())
+            )
         for i in range(i1 + len(pairs), i2):
-            changes.append(Change("removed", f"{noun} {i + 1} removed", old=_summary(old_rows[i], fields)))
+            changes.append(
+                Change("removed", f"{noun} {i + 1} removed", old=_summary(old_rows[i], fields), noun=noun.lower())
+            )
     return changes
 
 
@@ -280,7 +282,9 @@ def _signoff_section(old, new):
             return signed or "Not signed"
 
         if said(before) != said(after):
-            changes.append(Change("value", f"Signed on behalf of {key[1]}", old=said(before), new=said(after)))
+            changes.append(
+                Change("value", f"Signed on behalf of {key[1]}", old=said(before), new=said(after), noun="signature")
+            )
     return changes
 
 
@@ -295,41 +299,168 @@ def _question_changes(question, old_answer, new_answer, label):
     return changes
 
 
+def _money_cell(value):
+    return show(value, ed.AMOUNT)
+
+
+def _rows_compared(title, old_rows, new_rows, key, label, columns):
+    """A Part 2 table's rows that changed. `columns(row)` gives {column: shown value} in order; rows
+    are paired by `key` (with a count for rows sharing one), so a moved row is not shown as changed."""
+
+    def keyed(rows):
+        out, seen = {}, {}
+        for row in rows or []:
+            k = key(row)
+            seen[k] = seen.get(k, 0) + 1
+            out[(k, seen[k])] = row
+        return out
+
+    a, b = keyed(old_rows), keyed(new_rows)
+    changed = []
+    for k, row in b.items():
+        after = columns(row)
+        if k not in a:
+            cells = [(c, "", v) for c, v in after.items() if v not in ("", "(empty)")]
+            changed.append(RowChange(label(row), "added", cells))
+            continue
+        before = columns(a[k])
+        cells = [(c, before.get(c, "(empty)"), v) for c, v in after.items() if before.get(c, "(empty)") != v]
+        cells += [(c, v, "(empty)") for c, v in before.items() if c not in after]
+        if cells:
+            changed.append(RowChange(label(row), "changed", cells))
+    for k, row in a.items():
+        if k not in b:
+            cells = [(c, v, "") for c, v in columns(row).items() if v not in ("", "(empty)")]
+            changed.append(RowChange(label(row), "removed", cells))
+    return TableChanges(title, changed) if changed else None
+
+
+def _funding_columns(row):
+    return {year: _money_cell(row.get(year)) for year in ("2014/15", "2015/16")}
+
+
+def _expenditure_columns(row):
+    return {
+        "NHS share": show(row.get("nhs_share_percent"), ed.PERCENT),
+        "2014/15": _money_cell(row.get("2014/15")),
+        "2015/16": _money_cell(row.get("2015/16")),
+        "New or existing": show(row.get("new_or_existing")),
+    }
+
+
+def _expenditure_label(row):
+    parts = [
+        f"Scheme {row['scheme_ref']}" if row.get("scheme_ref") else "No scheme",
+        row.get("area_of_spend"),
+        f"commissioner {row['commissioner']}" if row.get("commissioner") else "",
+        f"provider {row['provider']}" if row.get("provider") else "",
+        f"funded by {row['source_of_funding']}" if row.get("source_of_funding") else "",
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def _benefit_columns(row):
+    columns = {"Unit": show(row.get("unit"))}
+    for index, value in enumerate(row.get("quarters") or [], start=1):
+        columns[f"2015/16 Q{index}"] = show(value)
+    columns["Value per unit"] = _money_cell(row.get("value_per_unit"))
+    columns["Total benefit"] = _money_cell(row.get("total_benefit"))
+    return columns
+
+
+def _p4p_columns(row):
+    columns = {"Population": show(row.get("population"))}
+    for name, key in (("Baseline", "baseline"), ("Plan", "plan")):
+        for index, value in enumerate(row.get(key) or [], start=1):
+            columns[f"{name} quarter {index}"] = show(value)
+    columns["Performance-related element"] = _money_cell(row.get("performance_element"))
+    columns["Saving per admission"] = _money_cell(row.get("unit_saving"))
+    computed = row.get("computed") or {}
+    columns["Reduction"] = show(computed.get("percent_reduction"), ed.PERCENT)
+    columns["Value of admissions avoided"] = _money_cell(computed.get("value"))
+    columns["Justification"] = show(row.get("justification"))
+    return columns
+
+
+def _metric_columns(row):
+    columns = {}
+    base = row.get("baseline") or {}
+    for key, name in (("numerator", "numerator"), ("denominator", "denominator"), ("value", "value")):
+        columns[f"Baseline {name}"] = show(base.get(key))
+    for index, target in enumerate(row.get("targets") or [], start=1):
+        label = target.get("label") or f"Target {index}"
+        for key, name in (
+            ("numerator", "numerator"),
+            ("denominator", "denominator"),
+            ("value", "value"),
+            ("percent_change", "% change"),
+        ):
+            columns[f"{label} {name}"] = show(target.get(key))
+    columns["Comment"] = show(row.get("comment"))
+    return columns
+
+
 def _part2(old, new):
-    a, b = dict(_flatten(old.get("part2") or {})), dict(_flatten(new.get("part2") or {}))
-    changes = []
-    for path, value in b.items():
-        if path not in a:
-            if value not in (None, "", []):
-                changes.append(Change("value", path, old="(empty)", new=show(value)))
-        elif a[path] != value:
-            changes.append(Change("value", path, old=show(a[path]), new=show(value)))
-    for path, value in a.items():
-        if path not in b and value not in (None, "", []):
-            changes.append(Change("value", path, old=show(value), new="(empty)"))
-    return changes
+    """Part 2 as tables of the rows that changed (funding, expenditure, benefits, P4P, metrics)."""
+    o, n = old.get("part2") or {}, new.get("part2") or {}
+    tables = [
+        _rows_compared(
+            "Funding sources",
+            o.get("funding"),
+            n.get("funding"),
+            key=lambda r: (r.get("organisation"), r.get("kind")),
+            label=lambda r: " – ".join(str(x) for x in (r.get("organisation"), r.get("kind")) if x),
+            columns=_funding_columns,
+        ),
+        _rows_compared(
+            "Expenditure plan",
+            o.get("expenditure"),
+            n.get("expenditure"),
+            key=lambda r: tuple(
+                r.get(k) for k in ("scheme_ref", "area_of_spend", "commissioner", "provider", "source_of_funding")
+            ),
+            label=_expenditure_label,
+            columns=_expenditure_columns,
+        ),
+        _rows_compared(
+            "Benefits plan",
+            o.get("benefits"),
+            n.get("benefits"),
+            key=lambda r: (r.get("scheme_ref"), r.get("measure")),
+            label=lambda r: ", ".join(
+                x for x in (f"Scheme {r['scheme_ref']}" if r.get("scheme_ref") else "", r.get("measure")) if x
+            ),
+            columns=_benefit_columns,
+        ),
+        _rows_compared(
+            "Pay-for-performance metric",
+            [o["p4p"]] if o.get("p4p") else [],
+            [n["p4p"]] if n.get("p4p") else [],
+            key=lambda r: "p4p",
+            label=lambda r: "Non-elective admissions",
+            columns=_p4p_columns,
+        ),
+        _rows_compared(
+            "Metrics",
+            o.get("metrics"),
+            n.get("metrics"),
+            key=lambda r: r.get("code"),
+            label=lambda r: " ".join(str(x) for x in (r.get("code"), r.get("name")) if x),
+            columns=_metric_columns,
+        ),
+    ]
+    return [t for t in tables if t]
 
 
-ROW_KEYS = ("code", "organisation", "kind", "scheme_ref", "measure", "area_of_spend", "label", "name")
-
-
-def _flatten(value, path=""):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _flatten(item, f"{path} › {key}" if path else str(key))
-    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        seen = {}
-        for index, item in enumerate(value, start=1):
-            name = " / ".join(str(item[k]) for k in ROW_KEYS if item.get(k) not in (None, "")) or f"row {index}"
-            seen[name] = seen.get(name, 0) + 1
-            if seen[name] > 1:
-                name = f"{name} ({seen[name]})"
-            yield from _flatten(item, f"{path} › {name}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value, start=1):
-            yield from _flatten(item, f"{path} › {index}")
-    else:
-        yield path, value
+def edition_change(old, new):
+    """A line saying the template edition itself changed between the two versions, or ""."""
+    if old.get("edition") == new.get("edition"):
+        return ""
+    before, after = get_edition(old["edition"]), get_edition(new["edition"])
+    return (
+        f"The template edition changed from {before.name} to {after.name}. Answers to questions both "
+        "editions ask are compared; answers to questions only the older edition asked are listed at the end."
+    )
 
 
 # --- the whole comparison ----------------------------------------------------------------------------
@@ -387,7 +518,7 @@ def compare_documents(old, new):
             if question.key not in keys and answer and any(v not in (None, "", []) for v in answer.values()):
                 label = ed.question_label(older.section_for_question(question.key), question)
                 text = show(answer.get(ed.TEXT)) if answer.get(ed.TEXT) else ""
-                gone.append(Change("removed", label, old=text[:400] + ("…" if len(text) > 400 else "")))
+                gone.append(Change("removed", label, old=text[:400] + ("…" if len(text) > 400 else ""), noun="answer"))
         sections.append(SectionChanges(f"Questions only in the {older.name}", gone))
-    sections.append(SectionChanges("Part 2: finance and metrics", _part2(old, new)))
+    sections.append(SectionChanges("Part 2: finance and metrics", [], tables=_part2(old, new)))
     return sections

@@ -181,11 +181,12 @@ def pdf_url_fetcher(files=None, extra=None):
 
 
 def plan_images(view):
+    """The plan's images the PDF may show: never a file whose bytes are not the ones uploaded."""
     return {
         doc.pk: doc
         for documents in view.images.values()
         for doc in documents
-        if doc.file and doc.content_type in IMAGE_TYPES
+        if doc.file and doc.content_type in IMAGE_TYPES and doc.file_is_intact()
     }
 
 
@@ -605,6 +606,8 @@ def document_context(view, digest, charts=None):
     round_label, deadline = rounds.get(plan.round, (plan.get_round_display(), ""))
     return {
         "title": TITLE,
+        # The cover breaks the title before "template – Part 1", never between "Part" and "1".
+        "cover_title": (" ".join(TITLE.split()[:-4]), " ".join(TITLE.split()[-4:])),
         "plan": plan,
         "view": view,
         "edition": edition,

@@ -116,6 +116,8 @@ class CompareForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = "Choose a version of this plan"
             self.fields[name].error_messages["required"] = "Choose a version of this plan"
         self.helper = _helper(Field.select("old"), Field.select("new"))
+        # Sent with GET (a comparison changes nothing and can be bookmarked): no CSRF token in the address.
+        self.helper.form_method = "get"
 
     def clean(self):
         data = super().clean()

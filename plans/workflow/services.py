@@ -46,6 +46,8 @@ from plans.content.services import record
 from plans.deadlines import ROUND_ORDER
 from plans.editing import touch
 from plans.editions import EDITION_CHOICES, get_edition
+from plans.editions.moves import SCORED_EDITIONS, move_answers, proposed_score
+from plans.editions.moves import display as display_answer
 from plans.models import (
     SUBMITTED_STATES,
     AssuranceOutcome,
@@ -59,6 +61,7 @@ from plans.models import (
     Signature,
     SignatureKind,
     Submission,
+    UnplacedAnswer,
     Verb,
 )
 from plans.outputs.jobs import FILE_TYPES, version_filename  # noqa: F401 - FILE_TYPES read by the views
@@ -94,6 +97,22 @@ class ChairSignsLast(WorkflowError):
 
 class SignaturesInvalid(WorkflowError):
     pass
+
+
+class FilesChanged(WorkflowError):
+    pass
+
+
+def _require_files_intact(view):
+    """Every uploaded file still has the bytes it was uploaded with: the version reference that
+    signatures bind holds each file's SHA-256, so a file replaced in storage is refused, not signed."""
+    uploaded = [*view.documents, *(image for images in view.images.values() for image in images)]
+    changed = [d.original_filename or d.title for d in uploaded if d.file and not d.file_is_intact()]
+    if changed:
+        raise FilesChanged(
+            "These uploaded files are not the ones that were uploaded (their contents have changed in "
+            "storage): " + "; ".join(changed) + ". An editor must upload them again, and the plan be signed again."
+        )
 
 
 class ResubmissionExists(WorkflowError):
@@ -242,6 +261,7 @@ def plan_sign(*, plan, user, organisations):
     if not allowed or not keys or any(k not in allowed for k in keys):
         raise NotAllowed("You can only sign for the organisations you are the signatory of.")
     view = plan_view(plan)
+    _require_files_intact(view)
     blocks = {b.key: b for b in view.signatures}
     for key in keys:
         if blocks[key].signed:
@@ -348,6 +368,7 @@ def plan_submit(*, plan, user):
     problems = errors(check_plan(view))
     if problems:
         raise PlanHasErrors(problems)
+    _require_files_intact(view)
     not_holding = [b.on_behalf_of for b in view.signatures if not b.valid]
     if not_holding:
         raise SignaturesInvalid(
@@ -537,28 +558,51 @@ def resubmission_targets(plan):
     return targets
 
 
+def move_preview(plan, edition):
+    """What a move of this plan to `edition` does, before it is made: (placed, unplaced, risks with a
+    proposed score). Nothing is written."""
+    doc = plan_document(plan_view(plan), include_volatile=False)
+    _answers, placed, unplaced = move_answers(doc.get("answers", {}), get_edition(plan.edition), get_edition(edition))
+    proposed = [r for r in doc.get("risks", []) if r.get("likelihood") is None and proposed_score(r)]
+    return placed, unplaced, proposed
+
+
 def _carry_over(doc, edition):
-    """The plan document moved to another edition: answers carried over by key, and only the parts
-    the question has there. Returns the document and what could not be carried."""
+    """The plan document moved to another edition (plans.editions.moves): every answer goes to its
+    place there, and those with none are returned to be kept beside the plan."""
     doc = copy.deepcopy(doc)
     if doc["edition"] == edition.code:
         return doc, []
-    dropped, answers = [], {}
-    for key, parts in doc.get("answers", {}).items():
-        filled = [p for p, v in parts.items() if v not in (None, "", [])]
-        try:
-            question = edition.question(key)
-        except KeyError:
-            if filled:
-                dropped.append(key)
-            continue
-        answers[key] = {p: v for p, v in parts.items() if p in question.parts}
-        lost = [p for p in filled if p not in question.parts]
-        if lost:
-            dropped.append(f"{key} ({', '.join(lost)})")
-    doc["answers"] = answers
+    doc["answers"], _placed, unplaced = move_answers(doc.get("answers", {}), get_edition(doc["edition"]), edition)
     doc["edition"] = edition.code
-    return doc, dropped
+    return doc, unplaced
+
+
+def _keep_unplaced(new_plan, from_edition, unplaced):
+    for item in unplaced:
+        UnplacedAnswer.objects.create(
+            plan=new_plan,
+            from_edition=from_edition,
+            key=item.key,
+            part=item.part,
+            label=item.label[:300],
+            value=display_answer(item.value, item.part),
+        )
+
+
+def _propose_risk_scores(old_doc, new_plan):
+    """Each risk that had a High/Medium/Low rating gets proposed 1-5 scores for the editor to confirm."""
+    if new_plan.edition not in SCORED_EDITIONS:
+        return 0
+    risks = list(new_plan.risks.order_by("position", "pk"))
+    proposed = 0
+    for risk, old in zip(risks, old_doc.get("risks", [])):
+        score = proposed_score(old) if risk.likelihood is None and risk.impact is None else None
+        if score:
+            risk.proposed_likelihood, risk.proposed_impact = score
+            risk.save(update_fields=["proposed_likelihood", "proposed_impact"])
+            proposed += 1
+    return proposed
 
 
 DROPPABLE = re.compile(r"^part2\.(?P<table>[a-z0-9_]+)\[(?P<index>\d+)\]")
@@ -593,7 +637,8 @@ def _copy_files(old_view, new_plan):
             with old.file.open("rb") as handle:
                 new.file.save(old.original_filename or "document", ContentFile(handle.read()), save=False)
             new.original_filename, new.content_type, new.size = old.original_filename, old.content_type, old.size
-            new.save(update_fields=["file", "original_filename", "content_type", "size"])
+            new.sha256 = old.sha256
+            new.save(update_fields=["file", "original_filename", "content_type", "size", "sha256"])
     edition = new_plan.edition_def
     for key, images in old_view.images.items():
         try:
@@ -611,6 +656,7 @@ def _copy_files(old_view, new_plan):
                 original_filename=old.original_filename,
                 content_type=old.content_type,
                 size=old.size,
+                sha256=old.sha256,
             )
             if old.file:
                 with old.file.open("rb") as handle:
@@ -633,7 +679,9 @@ def resubmission_start(*, plan, user, edition=None, round=None):
     if (edition, round) not in targets:
         raise WorkflowError("Choose which round the new version is for.")
     old_view = plan_view(plan)
-    doc, dropped = _carry_over(plan_document(old_view, include_volatile=False), get_edition(edition))
+    old_doc = plan_document(old_view, include_volatile=False)
+    doc, unplaced = _carry_over(old_doc, get_edition(edition))
+    dropped = [f"{item.label}: kept on the plan page" for item in unplaced]
     doc["round"] = round
     Plan.objects.filter(pk=plan.pk).update(is_current=False)
     new_plan, dropped_part2 = _import_carrying_over(doc, user)
@@ -641,6 +689,9 @@ def resubmission_start(*, plan, user, edition=None, round=None):
     new_plan.previous, new_plan.version = plan, plan.version + 1
     new_plan.save(update_fields=["previous", "version", "updated_at"])
     _copy_files(old_view, new_plan)
+    if edition != plan.edition:
+        _keep_unplaced(new_plan, plan.edition, unplaced)
+        _propose_risk_scores(old_doc, new_plan)
     moved = f", moved to the {get_edition(edition).name}" if edition != plan.edition else ""
     _history(
         plan=new_plan,

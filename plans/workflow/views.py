@@ -30,7 +30,7 @@ from plans.content.checks import check_plan
 from plans.content.selectors import plan_view
 from plans.models import FileKind, Role, RoleAssignment, Submission, SubmissionFile
 from plans.outputs import jobs as file_jobs
-from plans.outputs.compare import compare_documents, version_document
+from plans.outputs.compare import compare_documents, edition_change, version_document
 from plans.workflow import services as workflow
 from plans.workflow.forms import CompareForm, DeclineForm, ReopenForm, ResubmitForm, ReturnForm, SignForm
 
@@ -276,6 +276,14 @@ def resubmit(request, plan):
     form = ResubmitForm(request.POST if request.method == "POST" else None, targets=targets)
     if request.method == "POST" and form.is_valid():
         target = form.chosen()
+        if target.edition != plan.edition and request.POST.get("confirm") != "move":
+            # Moving to another template: show what goes where, and what has no place, first.
+            placed, unplaced, proposed = workflow.move_preview(plan, target.edition)
+            return render(
+                request,
+                "plans/workflow/move_preview.html",
+                {"plan": plan, "target": target, "placed": placed, "unplaced": unplaced, "proposed": proposed},
+            )
         try:
             new_plan = workflow.resubmission_start(
                 plan=plan, user=request.user, edition=target.edition, round=target.round
@@ -330,14 +338,27 @@ def compare(request, plan_id):
     form = CompareForm(request.GET or None, versions=line)
     sections = None
     old = new = None
+    edition_line = ""
     if form.is_bound and form.is_valid():
         by_pk = {v.pk: v for v in line}
         old, new = by_pk[form.cleaned_data["old"]], by_pk[form.cleaned_data["new"]]
-        sections = compare_documents(version_document(old), version_document(new))
+        old_document, new_document = version_document(old), version_document(new)
+        sections = compare_documents(old_document, new_document)
+        edition_line = edition_change(old_document, new_document)
     return render(
         request,
         "plans/workflow/compare.html",
-        {"plan": plan, "form": form, "sections": sections, "old": old, "new": new, "versions": line},
+        {
+            "plan": plan,
+            "form": form,
+            "sections": sections,
+            "changed": [s for s in sections or [] if s.changed],
+            "unchanged": [s for s in sections or [] if not s.changed],
+            "edition_line": edition_line,
+            "old": old,
+            "new": new,
+            "versions": line,
+        },
         status=400 if form.errors else 200,
     )
 

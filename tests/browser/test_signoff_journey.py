@@ -195,4 +195,5 @@ def test_an_editor_reopening_voids_the_signatures(page, new_context, demo_plans,
 
     # The signatory's page now says there is nothing to sign.
     sullivan.goto(f"/plans/{plan.pk}/sign/")
-    expect(banner(sullivan).or_(sullivan.locator(".govuk-notification-banner"))).to_contain_text("cannot be signed now")
+    refusal = banner(sullivan).or_(sullivan.locator(".govuk-notification-banner"))
+    expect(refusal).to_contain_text("You cannot sign this plan yet")

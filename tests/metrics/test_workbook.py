@@ -501,3 +501,20 @@ def test_a_number_too_large_to_store_is_refused_naming_the_cell():
     problems = _refused(plan, save(wb))
     assert f"6. HWB Supporting Metrics, cell D{n1.figure_rows[0]}: 1000000000000000000 is too large" in problems
     assert "4. HWB Benefits Plan, cell E5: 1000000000000000 is too large" in problems
+
+
+def test_tab1_hides_the_services_internal_markers_but_the_upload_still_reads_them():
+    plan = complete_part2_plan()
+    content = workbook_bytes(plan)
+    ws = load(content)["1. HWB ID"]
+    visible = [
+        str(cell.value)
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value is not None and not ws.row_dimensions[cell.row].hidden
+    ]
+    assert "Health and Wellbeing Board" in visible
+    assert not [text for text in visible if "bcf-part2" in text or "part2-" in text]
+    hidden = [str(c.value) for r in ws.iter_rows() for c in r if ws.row_dimensions[c.row].hidden and c.value]
+    assert "bcf-part2/1" in hidden
+    assert read_workbook(plan, content).revisions  # the upload still finds them

@@ -68,3 +68,9 @@ def status_tag(status, ident=""):
 @register.filter
 def label_for(question, part):
     return question.label_for(part)
+
+
+@register.filter
+def proposed_count(risks):
+    """How many risks carry proposed scores still to be confirmed."""
+    return sum(1 for risk in risks if getattr(risk, "proposed_likelihood", None) is not None)

@@ -161,7 +161,7 @@ class TestDemoPlans:
         assert len(pages) == count > 10
         for number, text in enumerate(pages, start=1):
             assert f"page {number} of {count}" in text
-            assert f"content {pdf.view_digest(view)[:12]}" in text
+            assert f"reference {pdf.view_digest(view)[:12]}" in text
             assert "Version 1" in text
             if number > 1:
                 assert view.plan.hwb.name in text  # the running header
@@ -360,6 +360,14 @@ class TestLayoutOfParts:
         watermarks = images_per_page(data)
         assert sorted(watermarks) == list(range(1, page_count(data) + 1))
         assert "DRAFT" not in pdftotext(data)  # an image: the text stays clean for copying and search
+
+    def test_the_cover_title_keeps_part_1_together_and_names_the_version_reference(self):
+        view = plan_view(PlanFactory())
+        cover = pdftotext(pdf.render_pdf(view), "-f", "1", "-l", "1")
+        lines = [" ".join(line.split()) for line in cover.splitlines()]
+        assert "template – Part 1" in lines  # not "…Part" on one line and "1" on the next
+        assert "Version reference" in lines and pdf.view_digest(view)[:12] in lines
+        assert "Content hash" not in cover
 
     def test_uploaded_diagram_is_placed_under_its_question_and_fits_the_page(self):
         plan = PlanFactory(status=PlanStatus.SUBMITTED)

@@ -243,9 +243,13 @@ class TestComparison:
         assert re.search(r"Added Risk \d+ added .*Winter pressures delay the schemes", text)
         assert "Removed Scheme T6 removed" in text
         # Figures: old → new.
-        assert "Total agreed value of the pooled budget 2014/15 £33,971,484.00 → £33,972,484.00" in text
-        # Sections without changes are listed as such.
-        assert "No changes" in text and "3 b) 7 day services to support discharge" in text.split("No changes")[-1]
+        assert "Total agreed value of the pooled budget 2014/15 was: £33,971,484.00 → now: £33,972,484.00" in text
+        # Each changed section says in a line what changed; its changes are folded under it.
+        assert re.search(r"2 a\) Vision for health and care services 1 paragraph changed Show the changes", text)
+        assert re.search(r"4\) Risks 1 risk added Show the changes", text)
+        # Sections without changes are listed as such, folded away.
+        no_changes = text.split("sections with no changes")[-1]
+        assert "3 b) 7 day services to support discharge" in no_changes and "2 a) Vision" not in no_changes
 
     def test_sections_follow_the_template_and_submitted_versions_compare_as_stored(self, two_versions):
         old, new, _ = two_versions

@@ -496,7 +496,7 @@ class TestSubmission:
         assert Submission.objects.filter(plan=signed_off).get() == submission
         client.force_login(person(NOTTS_EDITOR))
         response = client.post(reverse("workflow:submit", args=[signed_off.pk]), follow=True)
-        assert "so it cannot be submitted" in text_of(response)
+        assert "You cannot submit this plan now: it has been submitted to the area team." in text_of(response)
 
     def test_downloads_are_scoped_and_bad_kinds_are_404(self, client, signed_off, run_jobs):
         workflow.plan_submit(plan=signed_off, user=person(NOTTS_EDITOR))
@@ -584,7 +584,11 @@ class TestPagesNeverFail:
         editor, signatory, chair = editor_for(plan), signatory_for(plan), chair_for(plan)
         client.force_login(signatory)
         response = client.get(reverse("workflow:sign", args=[plan.pk]), follow=True)
-        assert "cannot be signed now" in text_of(response)
+        # Plain English: what they wanted, why not, what happens next (not "The plan is draft, so…").
+        assert (
+            "You cannot sign this plan yet: its editors are still working on it and have not sent it for "
+            "sign-off. You will be emailed when it is ready for you to sign."
+        ) in text_of(response)
         client.force_login(editor)
         for name in ("reopen", "submit", "resubmit"):
             response = client.post(reverse(f"workflow:{name}", args=[plan.pk]), follow=True)
