@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0009_comment_answered'),
+        ('plans', '0011_edition_move'),
     ]
 
     operations = [
