@@ -6,8 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 # Debian packages: WeasyPrint's Pango, fonts for the PDF, Chromium for browser tests, poppler for PDF checks,
-# LibreOffice Calc to recalculate the Part 2 workbook in its tests.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 chromium poppler-utils libreoffice-calc-nogui
+# LibreOffice Calc to recalculate the Part 2 workbook in its tests, Writer to open the Word export in its tests.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui
 
 .PHONY: install system-packages run test lint bench clean
 

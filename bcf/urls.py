@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("plans.workflow.urls")),
     path("", include("plans.review.urls")),
     path("", include("plans.outputs.urls")),
+    path("", include("plans.word.urls")),
     path("", include("metrics.urls")),
 ]

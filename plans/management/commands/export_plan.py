@@ -8,11 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from plans.models import Plan
 from plans.outputs.exporters import EXPORTERS
 
-FORMATS = ("json", "pdf", "xlsx")
+FORMATS = ("json", "pdf", "xlsx", "docx")
 
 
 class Command(BaseCommand):
-    help = "Export a plan as JSON (bcf-plan/1), PDF (Part 1) or XLSX (Part 2)."
+    help = "Export a plan as JSON (bcf-plan/1), PDF (Part 1), DOCX (Part 1, editable) or XLSX (Part 2)."
 
     def add_arguments(self, parser):
         parser.add_argument("plan_id", type=int)
