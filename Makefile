@@ -29,14 +29,17 @@ system-packages:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+# The web server and a background worker (PDFs, workbooks, JSON, e-mails) together; Ctrl-C stops both.
 # DEBUG is off, so a missing page or an error shows the service's own 404 and 500 pages (WhiteNoise
 # serves the static files); email links point at the port the service runs on.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference
 	$(PY) manage.py load_demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} PORT=$(PORT) \
-	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-0} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} PORT=$(PORT); \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

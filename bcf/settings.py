@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "plans",
     "schemes",
     "metrics",
+    # After plans, so plans' `db_worker` (the backend's worker, started warm and with the job sweeper)
+    # is the one `manage.py db_worker` runs.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +138,43 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "uploads"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Rendered Part 1 PDFs, one file per content hash (plans/outputs/pdf.py); safe to empty at any time.
 PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR", BASE_DIR / "var" / "pdf-cache"))
+# Uploaded images larger than this many pixels are refused (Pillow's decompression-bomb limit is 89
+# megapixels; a diagram needs far fewer, and WeasyPrint holds every pixel in memory).
+UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", str(25_000_000)))
+
+# Every file goes through Django's storage API, so a deployment can point these at object storage
+# (django-storages: see the README) and any instance serves any file. "pdf_cache" holds rendered
+# Part 1 PDFs by key and may be emptied at any time.
+STORAGES = {
+    # FileSystemStorage without options keeps its files under MEDIA_ROOT.
+    "default": {"BACKEND": os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
+    "pdf_cache": {
+        "BACKEND": os.environ.get("PDF_CACHE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {} if os.environ.get("PDF_CACHE_STORAGE_BACKEND") else {"location": str(PDF_CACHE_DIR)},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# Background jobs (bcf/core/jobs.py): Django's tasks API through django-tasks, queued in the
+# application's own database, run by `manage.py db_worker` (as many workers as you like, on any
+# machine that reaches the database). Jobs are queued inside the transaction that asks for them.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A render job (PDF layout) runs in a child process with these limits; past them it fails with a
+# message for the editor. Other jobs get JOB_TIME_LIMIT_SECONDS.
+RENDER_TIME_LIMIT_SECONDS = int(os.environ.get("RENDER_TIME_LIMIT_SECONDS", "120"))
+RENDER_MEMORY_LIMIT_MB = int(os.environ.get("RENDER_MEMORY_LIMIT_MB", "1024"))
+JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", "300"))
+# E-mails are retried with exponential backoff (EMAIL_RETRY_BASE_SECONDS × 2^attempt) this many times
+# before they are marked failed for an administrator to see (Django admin: Outgoing e-mails).
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "6"))
+EMAIL_RETRY_BASE_SECONDS = float(os.environ.get("EMAIL_RETRY_BASE_SECONDS", "30"))
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
@@ -160,10 +201,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -1,7 +1,8 @@
-"""Part 2 charts as self-contained SVG (matplotlib's SVG backend), each with a text alternative.
-
-The same images go into the pages and the PDF. matplotlib is slow to import, so it is imported
-only when a chart is drawn (`load_matplotlib`).
+"""Part 2 charts as self-contained SVG (matplotlib's SVG backend), each with a text alternative; for
+the PDF the same figures as JPEG at PDF_DPI with fixed margins (WeasyPrint laid out an SVG chart's
+every path and label, and the constrained layout solver took half of drawing one: together a third
+of the PDF's time; a raster image is placed in one step). matplotlib is slow to import, so it is
+imported only when a chart is drawn (`load_matplotlib`).
 """
 
 import io
@@ -15,8 +16,9 @@ from metrics.formatting import format_count, format_metric_value, format_money
 @dataclass(frozen=True)
 class Chart:
     title: str
-    svg: str  # a complete <svg> element, no external references
+    svg: str  # a complete <svg> element, no external references ("" when drawn as a raster image)
     alt: str  # the text alternative
+    png: bytes | None = None  # the chart as a raster image (JPEG), for the PDF
 
 
 def load_matplotlib():
@@ -28,6 +30,35 @@ def load_matplotlib():
     from matplotlib.ticker import FuncFormatter
 
     return matplotlib, Figure, FuncFormatter
+
+
+def warm_up():
+    """Import matplotlib now (a worker does, when it starts)."""
+    load_matplotlib()
+
+
+PDF_DPI = 150  # sharp on paper at the charts' printed size (about 17 cm wide), a few tens of KB each
+
+
+def _figure(Figure, size, raster, *, left, bottom, top):  # noqa: N803 - the class matplotlib gives
+    """A figure laid out by matplotlib's constrained layout for the pages; for the PDF, with fixed
+    margins (`bottom` and `top` in inches) instead: the constrained layout solver took half the
+    time of drawing a chart, and the PDF's charts have known sizes and labels."""
+    if not raster:
+        return Figure(figsize=size, layout="constrained")
+    figure = Figure(figsize=size)
+    figure.subplots_adjust(left=left, right=0.98, bottom=bottom / size[1], top=1 - top / size[1])
+    return figure
+
+
+def _chart(figure, slug, title, alt, raster):
+    if not raster:
+        return Chart(title=title, svg=svg_element(figure, slug, title, alt), alt=alt)
+    # JPEG at high quality without chroma subsampling: the PDF embeds JPEG as it is, where a PNG is
+    # decoded and compressed again by WeasyPrint.
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="jpeg", dpi=PDF_DPI, pil_kwargs={"quality": 92, "subsampling": 0})
+    return Chart(title=title, svg="", alt=alt, png=buffer.getvalue())
 
 
 BLUE = "#1d70b8"
@@ -129,13 +160,13 @@ def _float(value):
     return float(value) if value is not None else None
 
 
-def p4p_chart(p4p, slug="p4p"):
+def p4p_chart(p4p, slug="p4p", raster=False):
     """Baseline against planned admissions for each quarter of the performance period."""
     if p4p is None or not any(q.baseline is not None or q.plan is not None for q in p4p.quarters):
         return None
     matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
-        figure = Figure(figsize=(7.2, 3.8), layout="constrained")
+        figure = _figure(Figure, (7.2, 3.8), raster, left=0.1, bottom=0.95, top=0.45)
         axes = figure.subplots()
         positions = range(len(p4p.quarters))
         width = 0.38
@@ -148,7 +179,7 @@ def p4p_chart(p4p, slug="p4p"):
         )
         axes.set_ylabel("Non-elective admissions")
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-        figure.legend(frameon=False, loc="outside upper left", ncols=2)
+        figure.legend(frameon=False, loc="upper left" if raster else "outside upper left", ncols=2)
         title = "Non-elective admissions: baseline and plan by quarter"
         parts = [
             f"Quarter {q.number}: baseline {q.baseline_label} {format_count(q.baseline) or 'not given'}, "
@@ -158,16 +189,16 @@ def p4p_chart(p4p, slug="p4p"):
         alt = f"Bar chart of non-elective admissions. {'; '.join(parts)}."
         if p4p.avoided is not None:
             alt += f" In total {format_count(p4p.avoided)} fewer admissions planned than the baseline."
-        return Chart(title=title, svg=svg_element(figure, slug, title, alt), alt=alt)
+        return _chart(figure, slug, title, alt, raster)
 
 
-def expenditure_chart(by_area, slug="spend"):
+def expenditure_chart(by_area, slug="spend", raster=False):
     """Planned expenditure by area of spend, 2014/15 against 2015/16."""
     if not by_area:
         return None
     matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
-        figure = Figure(figsize=(7.2, 1.1 + 0.55 * len(by_area)), layout="constrained")
+        figure = _figure(Figure, (7.2, 1.1 + 0.55 * len(by_area)), raster, left=0.22, bottom=0.45, top=0.45)
         axes = figure.subplots()
         areas = [area for area, _ in by_area][::-1]
         totals = dict(by_area)
@@ -179,7 +210,7 @@ def expenditure_chart(by_area, slug="spend"):
         axes.barh([p - height / 2 for p in positions], second, height, label="2015/16", color=BLUE)
         axes.set_yticks(list(positions), areas)
         axes.xaxis.set_major_formatter(FuncFormatter(_money_axis))
-        figure.legend(frameon=False, loc="outside upper left", ncols=2)
+        figure.legend(frameon=False, loc="upper left" if raster else "outside upper left", ncols=2)
         title = "Planned expenditure by area of spend"
         parts = [
             f"{area}: {format_money(years['2014/15'], pence=False)} in 2014/15, "
@@ -187,10 +218,10 @@ def expenditure_chart(by_area, slug="spend"):
             for area, years in by_area
         ]
         alt = f"Bar chart of planned expenditure. {'; '.join(parts)}."
-        return Chart(title=title, svg=svg_element(figure, slug, title, alt), alt=alt)
+        return _chart(figure, slug, title, alt, raster)
 
 
-def metric_chart(metric, slug):
+def metric_chart(metric, slug, raster=False):
     """One metric's baseline and planned trajectory."""
     points = [((f"Baseline {f.label}".strip() if f.is_baseline else f.label), f.value) for f in metric.figures]
     if sum(1 for _, value in points if value is not None) < 2:
@@ -198,7 +229,7 @@ def metric_chart(metric, slug):
     definition = metric.definition
     matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
-        figure = Figure(figsize=(7.2, 2.8), layout="constrained")
+        figure = _figure(Figure, (7.2, 2.8), raster, left=0.1, bottom=0.8, top=0.15)
         axes = figure.subplots()
         labels = [label for label, _ in points]
         values = [_float(value) for _, value in points]
@@ -222,7 +253,7 @@ def metric_chart(metric, slug):
         title = f"{metric.definition.label}: baseline and plan"
         parts = [f"{label}: {format_metric_value(definition, v) or 'not given'}" for label, v in points]
         alt = f"Line chart of {metric.name}. {'; '.join(parts)}."
-        return Chart(title=title, svg=svg_element(figure, slug, title, alt), alt=alt)
+        return _chart(figure, slug, title, alt, raster)
 
 
 def _wrap(text, width):
@@ -237,8 +268,9 @@ def _wrap(text, width):
     return "\n".join(lines)
 
 
-def part2_charts(view):
-    """Every chart of a plan's Part 2 that has something to show, in the order of the workbook."""
-    charts = [expenditure_chart(view.expenditure_by_area), p4p_chart(view.p4p)]
-    charts += [metric_chart(metric, f"metric-{metric.code.lower()}") for metric in view.metrics]
+def part2_charts(view, raster=False):
+    """Every chart of a plan's Part 2 that has something to show, in the order of the workbook; as a
+    raster image (Chart.png) rather than SVG when `raster`."""
+    charts = [expenditure_chart(view.expenditure_by_area, raster=raster), p4p_chart(view.p4p, raster=raster)]
+    charts += [metric_chart(metric, f"metric-{metric.code.lower()}", raster=raster) for metric in view.metrics]
     return [chart for chart in charts if chart is not None]

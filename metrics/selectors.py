@@ -365,6 +365,11 @@ class Part2View:
     def charts(self):
         return part2_charts(self)
 
+    @cached_property
+    def pdf_charts(self):
+        """The same charts as raster images, for the PDF."""
+        return part2_charts(self, raster=True)
+
 
 def build_part2_view(plan):
     """Part 2 of the plan as a view-model, even when nothing has been entered (pages show the blanks)."""

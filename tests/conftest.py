@@ -53,3 +53,18 @@ _hypothesis_profiles()
 def _pdf_cache_in_tmp(settings, tmp_path_factory):
     """Rendered PDFs go to a throwaway folder, never the developer's var/pdf-cache."""
     settings.PDF_CACHE_DIR = tmp_path_factory.mktemp("pdf-cache")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "pdf_cache": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(settings.PDF_CACHE_DIR)},
+        },
+    }
+
+
+@pytest.fixture
+def run_jobs():
+    """Run the queued background jobs now, with the database backend's own worker (batch mode)."""
+    from bcf.core.jobs import run_jobs
+
+    return run_jobs

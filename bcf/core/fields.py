@@ -10,6 +10,9 @@ from django import forms
 from bcf.core.money import ParseError, parse_money, parse_percent
 
 LONG_TEXT_MAX = 60_000
+# A whole plan brought in by an import (plans/content/plan_json.py): each text at most LONG_TEXT_MAX,
+# as the forms take it, and this in all, so no file brings in a plan nobody could lay out.
+PLAN_TEXT_MAX = 2_000_000
 BREAKDOWN_ROWS_SPARE = 3
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

@@ -1,5 +1,9 @@
-"""Checks on uploaded files: an allow-list of types recognised by their content, and a size limit."""
+"""Checks on uploaded files: an allow-list of types recognised by their content, a size limit, and
+for images a limit on pixels (a small PNG can hold an image that takes gigabytes to lay out)."""
 
+import io
+import math
+import warnings
 import zipfile
 from pathlib import PurePath
 
@@ -54,4 +58,37 @@ def check_upload(upload):
     content_type = _sniff(head, upload)
     if content_type != ALLOWED[suffix]:
         raise ValueError(f"The selected file is not a real {suffix[1:].upper()} file")
+    if content_type in ("image/png", "image/jpeg"):
+        upload.seek(0)
+        pixels = image_pixels(upload.read())
+        upload.seek(0)
+        limit = settings.UPLOAD_MAX_IMAGE_PIXELS
+        if pixels is None:
+            raise ValueError(f"The selected file is not a real {suffix[1:].upper()} file")
+        if pixels > limit:
+            raise ValueError(
+                f"The selected image is too large: it must have no more than {limit / 1_000_000:g} million pixels "
+                f"(for example {_side(limit):,} × {_side(limit):,}). Save it smaller and upload it again"
+            )
     return content_type
+
+
+def _side(pixels):
+    return int(pixels**0.5)
+
+
+def image_pixels(data):
+    """Width × height read from the image's header (nothing is decoded), or None when it is not an
+    image Pillow can read."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        return math.inf  # more than twice Pillow's own limit
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    return width * height

@@ -92,6 +92,31 @@ def _month_in(value, path):
         raise PlanImportError(path, f"“{value}” is not a month (YYYY-MM)") from None
 
 
+def _strings(value, path=""):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+
+
+def _check_text_limits(doc):
+    """Every text at most LONG_TEXT_MAX characters, as the forms take it, and PLAN_TEXT_MAX in all."""
+    from bcf.core.fields import LONG_TEXT_MAX, PLAN_TEXT_MAX
+
+    total = 0
+    for path, text in _strings(doc):
+        if len(text) > LONG_TEXT_MAX:
+            message = f"must be {LONG_TEXT_MAX:,} characters or fewer, as on the form ({len(text):,})"
+            raise PlanImportError(path, message)
+        total += len(text)
+    if total > PLAN_TEXT_MAX:
+        raise PlanImportError("", f"the plan's text must be {PLAN_TEXT_MAX:,} characters or fewer in all ({total:,})")
+
+
 def _prepare(doc):
     """Check the document and turn it into model values, without touching the database."""
     if not isinstance(doc, dict):
@@ -102,6 +127,7 @@ def _prepare(doc):
     if problems:
         path, message = problems[0]
         raise PlanImportError(path, message)
+    _check_text_limits(doc)
     edition = get_edition(doc["edition"])
     rounds = [code for code, _, _ in edition.rounds]
     if doc["round"] not in rounds:

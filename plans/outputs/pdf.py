@@ -18,7 +18,6 @@ import logging
 import mimetypes
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,13 +65,19 @@ TITLE = "Better Care Fund planning template – Part 1"
 # least 42 mm; an answer's own table shares the 174 mm of the page between its columns.
 LONG_ROW_CHARS = 900
 PAGE_ROW_CHARS = 2600
-# A word this long (a URL, say) might not fit a line of the page's text column, so the answer holding
-# it may break words anywhere. Only such answers do: WeasyPrint lays out text that may break inside
-# words markedly slower (tables break words everywhere; their columns can be narrow).
+# A word this long (a URL, say) might not fit a line of a column, so it is given a break opportunity
+# (a zero-width space) every WORD_PIECE_CHARS characters before layout. WeasyPrint lays out one
+# unbroken "word" of tens of thousands of characters in minutes (each line tries the whole rest of
+# the word); cut into pieces it takes as long as ordinary text.
 LONG_WORD_CHARS = 40
+WORD_PIECE_CHARS = 20
+ZERO_WIDTH_SPACE = "\u200b"
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _TAG = re.compile(r"<[^>]+>")
-_LONG_WORD = re.compile(rf"[^\s<>]{{{LONG_WORD_CHARS},}}")
+_TEXT = re.compile(r"(?<=>)[^<]+|^[^<]+")
+# A run of characters with no break opportunity; an HTML entity (&amp;) counts as one character.
+_LONG_WORD = re.compile(rf"(?:&#?\w+;|[^\s<>&\u200b]){{{LONG_WORD_CHARS},}}")
+_CHARACTER = re.compile(r"&#?\w+;|.", re.S)
 
 
 class RefusedURL(ValueError):
@@ -121,9 +126,11 @@ def _fetcher_class():
         """Serves `ORIGIN/static/…` from the app's static files and `ORIGIN/plan-files/<id>` from the
         plan's own uploaded images; refuses (and logs) every other URL: other hosts, file:, data:."""
 
-        def __init__(self, files=None):
+        def __init__(self, files=None, extra=None):
             super().__init__(fail_on_errors=False, allowed_protocols=("https",))
-            self.files = {str(pk): document for pk, document in (files or {}).items()}
+            # {id: (bytes, content type)}: read before the render, which may run in a child process.
+            self.files = {str(pk): image for pk, image in (files or {}).items()}
+            self.extra = dict(extra or {})  # {path: (bytes, content type)}: the charts drawn for this render
             self.fetched = []
             self.refused = []
 
@@ -153,19 +160,24 @@ def _fetcher_class():
                 content_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
                 return body, content_type
             if path.startswith(FILES_PATH):
-                document = self.files.get(path.removeprefix(FILES_PATH))
-                if document is None or not document.file or document.content_type not in IMAGE_TYPES:
+                image = self.files.get(path.removeprefix(FILES_PATH))
+                if image is None:
                     raise RefusedURL("not an image of this plan")
-                with document.file.open("rb") as handle:
-                    return handle.read(), document.content_type
+                return image
+            if path in self.extra:
+                return self.extra[path]
             raise RefusedURL("not a static file or an image of this plan")
 
     return PdfUrlFetcher
 
 
-def pdf_url_fetcher(files=None):
-    """A fetcher for one render; `files` maps document id → RelatedDocument (the plan's images)."""
-    return _fetcher_class()(files)
+def pdf_url_fetcher(files=None, extra=None):
+    """A fetcher for one render; `files` maps document id → (bytes, content type) of the plan's
+    images (or RelatedDocument rows, read here), `extra` maps a path → (bytes, content type)."""
+    images = {}
+    for pk, image in (files or {}).items():
+        images[pk] = image if isinstance(image, tuple) else read_image(image)
+    return _fetcher_class()({pk: image for pk, image in images.items() if image is not None}, extra)
 
 
 def plan_images(view):
@@ -176,6 +188,21 @@ def plan_images(view):
         for doc in documents
         if doc.file and doc.content_type in IMAGE_TYPES and doc.file_is_intact()
     }
+
+
+def read_image(document):
+    """The image's bytes and type through the storage API, or None (and a warning) when it holds
+    more pixels than uploads allow: an image stored before the limit is left out of the PDF rather
+    than taking the renderer's memory."""
+    from bcf.core.uploads import image_pixels
+
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    pixels = image_pixels(data)
+    if pixels is None or pixels > settings.UPLOAD_MAX_IMAGE_PIXELS:
+        logger.warning("Left image %s out of the PDF: %s pixels", document.pk, pixels)
+        return None
+    return data, document.content_type
 
 
 # --- the document ---------------------------------------------------------------------------------
@@ -223,17 +250,29 @@ def _mark_long_rows(html):
     return mark_safe(_ROW.sub(mark, html))  # noqa: S308 - only adds a class to the renderer's own markup
 
 
+def _cut(word):
+    characters = _CHARACTER.findall(word.group(0))
+    pieces = ("".join(characters[i : i + WORD_PIECE_CHARS]) for i in range(0, len(characters), WORD_PIECE_CHARS))
+    return ZERO_WIDTH_SPACE.join(pieces)
+
+
+def breakable(html):
+    """Safe HTML with a break opportunity every WORD_PIECE_CHARS characters of every word longer than
+    LONG_WORD_CHARS, in text only (never inside a tag or an entity)."""
+    if not _LONG_WORD.search(html):
+        return html
+    return mark_safe(_TEXT.sub(lambda text: _LONG_WORD.sub(_cut, text.group(0)), str(html)))  # noqa: S308
+
+
 def markup(text):
-    """A long answer as safe HTML for the PDF: the pages' renderer, plus long-row marks on its tables."""
-    return _mark_long_rows(render_markup(text))
+    """A long answer as safe HTML for the PDF: the pages' renderer, long-row marks on its tables, and
+    long words made breakable."""
+    return breakable(_mark_long_rows(render_markup(text)))
 
 
 def answer_markup(text):
-    """`markup` for an answer laid out across the page, outside any table (see LONG_WORD_CHARS)."""
-    html = markup(text)
-    if _LONG_WORD.search(_TAG.sub(" ", html)):
-        return format_html('<div class="break-words">{}</div>', html)
-    return html
+    """`markup` for an answer laid out across the page, outside any table."""
+    return markup(text)
 
 
 def _part_value(answer, part):
@@ -503,7 +542,23 @@ def _annex1(view):
     ]
 
 
-def document_context(view, digest):
+CHARTS_PATH = "/charts/"
+
+
+def chart_images(view):
+    """The Part 2 charts as raster images (JPEG) for this render: [{title, alt, url}] for the template and
+    {path: (bytes, type)} for the fetcher."""
+    if view.part2 is None:
+        return [], {}
+    charts, extra = [], {}
+    for index, chart in enumerate(view.part2.pdf_charts, start=1):
+        path = f"{CHARTS_PATH}{index}.jpg"
+        charts.append({"title": chart.title, "alt": chart.alt, "url": f"{ORIGIN}{path}"})
+        extra[path] = (chart.png, "image/jpeg")
+    return charts, extra
+
+
+def document_context(view, digest, charts=None):
     """Everything the template shows, worked out here so the template only lays it out."""
     plan, edition = view.plan, view.edition
     parts, toc = [], []
@@ -574,6 +629,7 @@ def document_context(view, digest):
         "stylesheet": static_url("pdf/part1.css"),
         "not_answered": NOT_ANSWERED,
         "long_row_chars": LONG_ROW_CHARS,
+        "charts": charts or [],
     }
 
 
@@ -583,17 +639,52 @@ def view_digest(view):
     return digest if isinstance(digest, str) else content_hash(view)
 
 
+def render_document(view, digest=None):
+    """The document's HTML and the images drawn for it (the charts), {path: (bytes, type)}."""
+    charts, extra = chart_images(view)
+    return render_to_string(TEMPLATE, document_context(view, digest or view_digest(view), charts)), extra
+
+
 def render_html(view, digest=None):
-    return render_to_string(TEMPLATE, document_context(view, digest or view_digest(view)))
+    return render_document(view, digest)[0]
 
 
-def render_pdf(view, digest=None, *, fetcher=None):
-    """Lay out the plan with WeasyPrint and return the PDF's bytes (no cache)."""
+def layout(html, images=None, extra=None):
+    """WeasyPrint laying out the document: plain data in, the PDF's bytes out (no database), so it can
+    run in a bounded child process."""
     from weasyprint import HTML
 
-    html = render_html(view, digest)
-    fetcher = fetcher or pdf_url_fetcher(plan_images(view))
+    fetcher = pdf_url_fetcher(images, extra)
     return HTML(string=html, base_url=f"{ORIGIN}/", url_fetcher=fetcher).write_pdf()
+
+
+def warm_up():
+    """Import WeasyPrint and matplotlib and lay out a page in this process, so renders forked from it
+    (a worker's) start warm: fonts found, stylesheet machinery loaded."""
+    import weasyprint  # noqa: F401
+
+    from metrics import charts
+
+    charts.warm_up()
+
+    stylesheet = static_url("pdf/part1.css")
+    layout(f'<html><head><link rel="stylesheet" href="{stylesheet}"></head><body><p>BCF</p></body></html>')
+
+
+def render_pdf(view, digest=None, *, bounded=True):
+    """Lay out the plan with WeasyPrint and return the PDF's bytes (no cache). The HTML is built here;
+    the layout runs in a child process with a time limit and a memory ceiling (bcf/core/jobs.py)
+    unless `bounded` is false."""
+    from bcf.core.jobs import run_bounded
+
+    html, extra = render_document(view, digest)
+    images = {pk: read_image(doc) for pk, doc in plan_images(view).items()}
+    images = {pk: image for pk, image in images.items() if image is not None}
+    if not bounded:
+        return layout(html, images, extra)
+    import weasyprint  # noqa: F401 - imported here, so the child inherits it
+
+    return run_bounded(layout, html, images, extra, what="Laying out the PDF")
 
 
 # --- the cache ------------------------------------------------------------------------------------
@@ -658,47 +749,57 @@ def cache_key(view, digest):
 
 
 class PdfCache:
-    """Rendered PDFs as files named by their key: shared by every worker, safe to delete at any time."""
+    """Rendered PDFs named by their key, in the "pdf_cache" storage (STORAGES): shared by every
+    instance when that is shared storage, safe to empty at any time."""
 
-    def __init__(self, directory=None):
-        self.directory = Path(directory or settings.PDF_CACHE_DIR)
+    def __init__(self, storage=None):
+        from django.core.files.storage import storages
 
-    def path(self, key):
-        return self.directory / f"{key}.pdf"
+        self.storage = storage or storages["pdf_cache"]
+
+    @staticmethod
+    def name(key):
+        return f"{key}.pdf"
 
     def has(self, key):
-        return self.path(key).is_file()
+        return self.storage.exists(self.name(key))
 
     def get(self, key):
         try:
-            return self.path(key).read_bytes()
-        except FileNotFoundError:
+            with self.storage.open(self.name(key), "rb") as handle:
+                return handle.read()
+        except (FileNotFoundError, OSError):
             return None
 
     def put(self, key, data):
-        self.directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, self.path(key))
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        from django.core.files.base import ContentFile
+
+        name = self.name(key)
+        if self.storage.exists(name):
+            return  # the same key always holds the same PDF
+        saved = self.storage.save(name, ContentFile(data))
+        if saved != name:  # another worker stored it meanwhile: keep theirs
+            self.storage.delete(saved)
         self._prune()
 
     def _prune(self):
         """Keep the newest files only; another worker may be pruning at the same time."""
         limit = getattr(settings, "PDF_CACHE_MAX_FILES", 200)
-        files = []
-        for file in self.directory.glob("*.pdf"):
+        try:
+            names = [n for n in self.storage.listdir("")[1] if n.endswith(".pdf")]
+        except (FileNotFoundError, NotImplementedError):
+            return
+        if len(names) <= limit:
+            return
+        dated = []
+        for name in names:
             try:
-                files.append((file.stat().st_mtime, file))
-            except FileNotFoundError:
+                dated.append((self.storage.get_modified_time(name), name))
+            except (FileNotFoundError, NotImplementedError, OSError):
                 continue
-        files.sort()
-        for _, old in files[: max(0, len(files) - limit)]:
-            old.unlink(missing_ok=True)
+        dated.sort()
+        for _, old in dated[: max(0, len(dated) - limit)]:
+            self.storage.delete(old)
 
 
 @dataclass

@@ -1,14 +1,17 @@
 """The emails the workflow sends, through Django's email backend (the console in development).
 
+Each is queued (bcf/core/mail.py) in the caller's transaction and sent by a background job, retried
+with backoff while the mail server refuses it; one that never goes is shown to administrators.
+
 Each email goes to one person (no one sees the others' addresses), names the plan and links to the
 page where they act. Templates: templates/emails/<name>.txt, first line "Subject: …".
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from bcf.core.mail import queue_email
 from plans.models import Role, RoleAssignment
 
 
@@ -42,9 +45,7 @@ def _send(template, recipients, context):
         )
         subject_line, _, body = text.lstrip().partition("\n")
         subject = subject_line.removeprefix("Subject:").strip()
-        messages.append(EmailMessage(subject=subject, body=body.strip() + "\n", to=[user.email]))
-    if messages:
-        get_connection().send_messages(messages)
+        messages.append(queue_email(to=user.email, subject=subject, body=body.strip() + "\n", purpose=template))
     return messages
 
 

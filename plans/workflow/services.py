@@ -8,15 +8,16 @@ States, and what moves a plan between them:
   each signature bound to the hash of the content signed; the HWB chair signs last, which makes the
   plan SIGNED_OFF. A signatory may decline with a reason (`plan_decline`) and an editor may reopen
   (`plan_reopen`): both return it to DRAFT and void every signature, each voiding recorded.
-- SIGNED_OFF: read-only. `plan_submit` (editor or chair) stores an immutable Submission (the JSON,
-  and the PDF and workbook when their renderers exist) → SUBMITTED. `plan_reopen` → DRAFT.
+- SIGNED_OFF: read-only. `plan_submit` (editor or chair) stores an immutable Submission and queues
+  the jobs that store its PDF, workbook and JSON (plans/workflow/files.py) → SUBMITTED.
+  `plan_reopen` → DRAFT.
 - SUBMITTED: `plan_return` (area team reviewer, with reasons) → RETURNED; `plan_assure` → ASSURED.
 - RETURNED (or SUBMITTED/ASSURED, for the next round): `resubmission_start` (editor) copies the plan
   into a new version in DRAFT, optionally on the newer edition; the old version stays as it was.
 
 Every transition runs in one transaction: lock the plan row, check the starting state and the user's
-role, change the state with who/when, write the history (ChangeRecord, section "workflow"), and only
-after commit send the emails.
+role, change the state with who/when, write the history (ChangeRecord, section "workflow"), and queue
+the emails, which background jobs send once the transaction commits.
 
 Long because it holds every transition of the workflow in one place, each a short function around
 plans.access.require; splitting them would split the one transitions story.
@@ -31,7 +32,6 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from bcf.core.imports import PlanImportError
 from bcf.core.issues import errors
@@ -53,7 +53,6 @@ from plans.models import (
     AssuranceOutcome,
     AssuranceOutcomeChoice,
     Decline,
-    FileKind,
     Plan,
     PlanStatus,
     RelatedDocument,
@@ -62,22 +61,16 @@ from plans.models import (
     Signature,
     SignatureKind,
     Submission,
-    SubmissionFile,
     UnplacedAnswer,
     Verb,
 )
-from plans.outputs.exporters import exporter_for
-from plans.workflow import notifications
+from plans.outputs.jobs import FILE_TYPES, version_filename  # noqa: F401 - FILE_TYPES read by the views
+from plans.workflow import files, notifications
 
 log = logging.getLogger(__name__)
 
 WORKFLOW = "workflow"  # ChangeRecord.section of every transition
 CHAIR_POSITION = "Chair of Health and Wellbeing Board"
-FILE_TYPES = {
-    FileKind.JSON: ("json", "application/json"),
-    FileKind.PDF: ("pdf", "application/pdf"),
-    FileKind.XLSX: ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
 
 
 # --- refusals ----------------------------------------------------------------------------------------
@@ -160,16 +153,10 @@ def _set_status(plan, user, status, note=""):
     )
 
 
-def _after_commit(function, **kwargs):
-    """Send the emails once the transition is committed; a failing mail server never undoes it."""
-
-    def send():
-        try:
-            function(**kwargs)
-        except Exception:  # the transition stands; the failure is logged for follow-up
-            log.exception("Could not send the %s notification", function.__name__)
-
-    transaction.on_commit(send)
+def _notify(function, **kwargs):
+    """Queue the emails in the transition's own transaction (bcf/core/mail.py): a background job sends
+    them once it commits, retried while the mail server refuses them; they never undo or slow it."""
+    function(**kwargs)
 
 
 # --- who signs for what ------------------------------------------------------------------------------
@@ -258,7 +245,7 @@ def plan_mark_ready(*, plan, user):
     if problems:
         raise PlanHasErrors(problems)
     _set_status(plan, user, PlanStatus.AWAITING_SIGN_OFF)
-    _after_commit(notifications.sign_off_requested, plan=plan)
+    _notify(notifications.sign_off_requested, plan=plan)
     return plan
 
 
@@ -323,9 +310,9 @@ def plan_sign(*, plan, user, organisations):
         )
     if "hwb" in signed_now:
         _set_status(plan, user, PlanStatus.SIGNED_OFF)
-        _after_commit(notifications.signed_off, plan=plan)
+        _notify(notifications.signed_off, plan=plan)
     elif all(b.signed or b.key in signed_now for b in _others(view)):
-        _after_commit(notifications.chair_to_sign, plan=plan)
+        _notify(notifications.chair_to_sign, plan=plan)
     return plan
 
 
@@ -354,7 +341,7 @@ def plan_decline(*, plan, user, reason):
         verb=Verb.DECLINED,
     )
     _set_status(plan, user, PlanStatus.DRAFT)
-    _after_commit(notifications.declined, plan=plan, by=user, reason=reason, voided=voided)
+    _notify(notifications.declined, plan=plan, by=user, reason=reason, voided=voided)
     return plan
 
 
@@ -367,7 +354,7 @@ def plan_reopen(*, plan, user, reason=""):
     why = f"Plan reopened by {display_name(user)}" + (f": {reason}" if reason else "")
     voided = _void_all(plan, user, why)
     _set_status(plan, user, PlanStatus.DRAFT, note=reason)
-    _after_commit(notifications.reopened, plan=plan, by=user, reason=reason, voided=voided)
+    _notify(notifications.reopened, plan=plan, by=user, reason=reason, voided=voided)
     return plan
 
 
@@ -414,69 +401,19 @@ def plan_submit(*, plan, user):
         is_late=deadline is not None and at > deadline,
         content_hash=view.content_hash,
     )
-    stored = _store_files(submission, plan, at)
+    # The files are made by background jobs queued in this transaction: the version and its jobs
+    # commit together or not at all, and the reviewers are e-mailed once the files are stored.
+    jobs = files.queue_version_files(submission)
     _history(
         plan=plan,
         user=user,
         field=f"Version {plan.version} submitted",
         verb=Verb.VERSION_STORED,
         old="",
-        new=f"{plan.get_round_display()} round{' (late)' if submission.is_late else ''}; stored: "
-        + ", ".join(f"{f.filename} (SHA-256 {f.sha256[:12]}…)" for f in stored),
+        new=f"{plan.get_round_display()} round{' (late)' if submission.is_late else ''}; files being prepared: "
+        + ", ".join(version_filename(plan, job.kind) for job in jobs),
     )
-    _after_commit(notifications.submitted, plan=plan, submission=submission)
     return submission
-
-
-def _store_files(submission, plan, at, kinds=tuple(FILE_TYPES)):
-    stored = []
-    for kind in kinds:
-        exporter = exporter_for(kind)
-        if exporter is None:
-            continue
-        content = exporter(plan)
-        if isinstance(content, str):
-            content = content.encode("utf-8")
-        extension, content_type = FILE_TYPES[kind]
-        stored.append(
-            SubmissionFile.objects.create(
-                submission=submission,
-                kind=kind,
-                filename=f"{slugify(plan.hwb.name)}-{plan.round}-v{plan.version}.{extension}",
-                content_type=content_type,
-                content=content,
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-                created_at=at,
-            )
-        )
-    return stored
-
-
-@transaction.atomic
-def submission_add_missing_files(*, submission):
-    """Store the files a renderer built after the submission can now make (for example the PDF).
-
-    Only while the plan's content still has the hash that was submitted, so the added file shows
-    exactly the version submitted; files already stored are never touched."""
-    plan = _lock(submission.plan)
-    have = set(submission.files.values_list("kind", flat=True))
-    missing = [kind for kind in FILE_TYPES if kind not in have and exporter_for(kind) is not None]
-    if not missing:
-        return []
-    if plan_view(plan).content_hash != submission.content_hash:
-        raise WorkflowError(f"Version {submission.version}'s content has changed since it was submitted.")
-    stored = _store_files(submission, plan, deadlines.now(), kinds=missing)
-    for f in stored:
-        _history(
-            plan=plan,
-            user=None,
-            field=f"Version {submission.version}: file added",
-            verb=Verb.FILE_ADDED,
-            old="",
-            new=f"{f.filename} (SHA-256 {f.sha256[:12]}…), rendered after submission from the unchanged content",
-        )
-    return stored
 
 
 @transaction.atomic
@@ -496,7 +433,7 @@ def plan_return(*, plan, user, reasons):
         verb=Verb.RETURNED,
     )
     _set_status(plan, user, PlanStatus.RETURNED)
-    _after_commit(notifications.returned, plan=plan, by=user, reasons=reasons)
+    _notify(notifications.returned, plan=plan, by=user, reasons=reasons)
     return plan
 
 
@@ -550,7 +487,7 @@ def plan_assure(*, plan, user, outcome, comment="", conditions=""):
     plan.outcome = outcome
     plan.save(update_fields=["outcome", "updated_at"])
     _set_status(plan, user, _state_for(outcome), note=outcome.label)
-    _after_commit(notifications.outcome_recorded, plan=plan)
+    _notify(notifications.outcome_recorded, plan=plan)
     return plan
 
 
@@ -583,7 +520,7 @@ def plan_correct_outcome(*, plan, user, outcome, reason, comment="", conditions=
     plan.save(update_fields=["outcome", "updated_at"])
     if plan.status != _state_for(outcome):
         _set_status(plan, user, _state_for(outcome), note=outcome.label)
-    _after_commit(notifications.outcome_recorded, plan=plan, corrected=True)
+    _notify(notifications.outcome_recorded, plan=plan, corrected=True)
     return plan
 
 

@@ -29,6 +29,7 @@ from plans.access import (
 from plans.content.checks import check_plan
 from plans.content.selectors import plan_view
 from plans.models import FileKind, Role, RoleAssignment, Submission, SubmissionFile
+from plans.outputs import jobs as file_jobs
 from plans.outputs.compare import compare_documents, edition_change, version_document
 from plans.workflow import services as workflow
 from plans.workflow.forms import CompareForm, DeclineForm, ReopenForm, ResubmitForm, ReturnForm, SignForm
@@ -208,7 +209,7 @@ def submit(request, plan):
             return redirect("workflow:submitted", plan.pk)
     view = plan_view(plan)
     deadline = deadlines.round_deadline(plan.edition, plan.round)
-    files = [(FileKind(kind).label, workflow.exporter_for(kind) is not None) for kind in workflow.FILE_TYPES]
+    files = [(FileKind(kind).label, True) for kind in file_jobs.FILE_TYPES]
     return render(
         request,
         "plans/workflow/submit.html",
@@ -229,15 +230,26 @@ def submit(request, plan):
 def submitted(request, plan_id):
     plan = plan_for_user(request.user, plan_id)
     submission = get_object_or_404(Submission.objects.select_related("plan"), plan=plan)
-    return render(
-        request,
-        "plans/workflow/submitted.html",
-        {"plan": plan, "submission": submission, "files": list(_files(submission))},
+    rows = file_jobs.version_files([submission]).get(plan.pk, [])
+    return _with_refresh(
+        render(
+            request,
+            "plans/workflow/submitted.html",
+            {"plan": plan, "submission": submission, "rows": rows, "preparing": _preparing(rows)},
+        ),
+        rows,
     )
 
 
-def _files(submission):
-    return SubmissionFile.objects.filter(submission=submission).defer("content").order_by("kind")
+def _preparing(rows):
+    return any(row["file"] is None and row["job"] is not None and not row["job"].is_finished for row in rows)
+
+
+def _with_refresh(response, rows):
+    """While a file is being prepared the page looks again every few seconds (no JavaScript needed)."""
+    if _preparing(rows):
+        response["Refresh"] = "3"
+    return response
 
 
 @transition_view(Action.RETURN)
@@ -303,14 +315,20 @@ def versions(request, plan_id):
     plan = plan_for_user(request.user, plan_id)
     line = _versions(request, plan)
     submissions = {s.plan_id: s for s in Submission.objects.filter(plan__in=line).select_related("submitted_by")}
-    files = {}
-    for f in SubmissionFile.objects.filter(submission__plan__in=line).defer("content").select_related("submission"):
-        files.setdefault(f.submission.plan_id, []).append(f)
+    files = file_jobs.version_files(submissions.values())
     rows = [{"plan": v, "submission": submissions.get(v.pk), "files": files.get(v.pk, [])} for v in reversed(line)]
     form = None
     if len(line) > 1:
         form = CompareForm(versions=line, initial={"old": line[-2].pk, "new": line[-1].pk})
-    return render(request, "plans/workflow/versions.html", {"plan": plan, "rows": rows, "form": form})
+    every_file = [f for row in rows for f in row["files"]]
+    return _with_refresh(
+        render(
+            request,
+            "plans/workflow/versions.html",
+            {"plan": plan, "rows": rows, "form": form, "preparing": _preparing(every_file)},
+        ),
+        every_file,
+    )
 
 
 @login_required

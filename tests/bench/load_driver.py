@@ -52,7 +52,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def sign_in(base, user):
     client = Client(base)
     _, page, _ = client.request("/sign-in/")
-    token = TOKEN.search(page).group(1)
+    token = TOKEN.search(page)
+    if token is None:  # the server did not answer in time
+        return None
+    token = token.group(1)
     status, _, _ = client.request(
         "/sign-in/", {"csrfmiddlewaretoken": token, "username": user["email"], "password": "bench-password-2014"}
     )
@@ -60,14 +63,27 @@ def sign_in(base, user):
 
 
 def run_user(client, user, deadline, budget, results, saves):
-    plan = user["plan"]
+    plan = user.get("plan")
+    to_submit = list(user.get("plans", []))
     n = 0
     rng = random.Random(user["email"])
     while time.monotonic() < deadline and budget.acquire(blocking=False):
         n += 1
         # People read and type between requests: a think time of THINK_MIN..THINK_MAX seconds.
         time.sleep(rng.uniform(THINK_MIN, THINK_MAX))
-        if user["kind"] == "editor":
+        if user["kind"] == "submitter":
+            if not to_submit:
+                return
+            plan = to_submit.pop(0)
+            status, page, ms = client.request(f"/plans/{plan}/submit/")
+            results.append(("submit page", status, ms))
+            token = TOKEN.search(page)
+            if token:
+                status, _, ms = client.request(f"/plans/{plan}/submit/", {"csrfmiddlewaretoken": token.group(1)})
+                results.append(("submit POST", status, ms))
+            status, _, ms = client.request(f"/plans/{plan}/versions/")
+            results.append(("versions page", status, ms))
+        elif user["kind"] == "editor":
             status, page, ms = client.request(f"/plans/{plan}/sections/oversight/")
             results.append(("section page", status, ms))
             match_token, match_rev = TOKEN.search(page), REVISION.search(page)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bcf.core.jobs import run_jobs
 from plans.editions import get_edition
 from plans.models import Risk
 from schemes.models import Milestone, Scheme
@@ -138,6 +139,7 @@ def _ready_and_submitted(plan):
         if keys:
             plan = workflow.plan_sign(plan=plan, user=person, organisations=keys)
     workflow.plan_submit(plan=plan, user=editor)
+    run_jobs()  # the worker stores the version's files
     return ready
 
 

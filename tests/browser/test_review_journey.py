@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from bcf.core.jobs import run_jobs
 from plans.models import AssuranceOutcome, Plan, PlanStatus, SubmissionFile
 from plans.workflow import services as workflow
 
@@ -48,6 +49,7 @@ def signed_off(plan):
 def test_reviewer_returns_editor_resubmits_reviewer_approves_with_support(new_context, demo_plans, tmp_path):
     plan = signed_off(demo_plans["nottinghamshire"])
     workflow.plan_submit(plan=plan, user=person(NOTTINGHAMSHIRE))
+    run_jobs()  # the worker stores the version's files
     stored = {f.kind: f for f in SubmissionFile.objects.filter(submission__plan=plan)}
     section = next(s for s in plan.edition_def.sections if s.kind == "questions")
 

@@ -14,6 +14,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from bcf.core.jobs import run_jobs
 from plans.models import PlanStatus, Signature, SubmissionFile
 
 from .conftest import CHESHIRE_EAST, NOTTINGHAMSHIRE, shot, sign_in
@@ -40,7 +41,8 @@ def emails(settings, live_server):
 
 
 def sign_link(outbox, email):
-    """The sign link of the newest email to `email`."""
+    """The sign link of the newest email to `email` (the worker sends the queued e-mails first)."""
+    run_jobs()
     message = [m for m in outbox if m.to == [email]][-1]
     return re.search(r"https?://\S+/sign/", message.body).group(0)
 
@@ -125,6 +127,10 @@ def test_editor_marks_ready_everyone_signs_chair_last_editor_submits(page, new_c
     shot(page, "signoff-07-submitted")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
+    expect(page.locator(".govuk-tag--yellow").first).to_contain_text("Being prepared")
+    run_jobs()  # the worker stores the version's files; the page shows them when it looks again
+    page.reload()
+    assert SubmissionFile.objects.filter(submission__plan=plan).count() == 3
 
     # The stored files download with the bytes whose SHA-256 the page shows, every time.
     for stored in SubmissionFile.objects.filter(submission__plan=plan).defer("content"):

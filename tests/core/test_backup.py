@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from bcf.core.jobs import run_jobs
 from plans.models import RelatedDocument, SubmissionFile
 from plans.workflow import services as workflow
 from tests.conftest import ROOT
@@ -51,6 +52,7 @@ def test_restore_into_an_empty_database_reproduces_plans_and_file_hashes(tmp_pat
         if keys:
             plan = workflow.plan_sign(plan=plan, user=signatory, organisations=keys)
     workflow.plan_submit(plan=plan, user=editor)
+    run_jobs()  # the worker stores the version's files
     stored = {f.filename: f.sha256 for f in SubmissionFile.objects.all()}
     assert stored
 

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from bcf.core.jobs import run_jobs
 from plans import access
 from plans.models import AssuranceOutcome, ChangeRecord, PlanStatus, Verb
 from plans.workflow import services as workflow
@@ -89,6 +90,7 @@ class TestOutcomeDrivesWhatFollows:
 def test_the_board_is_emailed_the_outcome_and_downloads_the_letter(client, submitted, tmp_path):
     mail.outbox.clear()
     plan = assure(submitted, "Approved subject to conditions", comment="A strong plan")
+    run_jobs()  # the worker sends the e-mails
     to = {address for message in mail.outbox for address in message.to}
     assert {NOTTS_EDITOR, NOTTS_CHAIR} <= to
     message = next(m for m in mail.outbox if NOTTS_CHAIR in m.to)

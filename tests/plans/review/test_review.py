@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bcf.core.jobs import run_jobs
 from plans import access
 from plans.models import AssuranceOutcome, PlanStatus, Role, SectionComment, SubmissionFile
 from plans.review import services as review
@@ -58,6 +59,7 @@ def submit_notts(plan):
         keys = [o.key for o in workflow.organisations_for(user, plan)]
         plan = workflow.plan_sign(plan=plan, user=user, organisations=keys)
     workflow.plan_submit(plan=plan, user=person(NOTTS_EDITOR))
+    run_jobs()  # the worker stores the version's files
     plan.refresh_from_db()
     return plan
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from bcf.core.jobs import run_jobs
 from plans import access
 from plans.content.document import plan_document
 from plans.content.selectors import plan_view
@@ -44,6 +45,7 @@ def submitted_plan(plan):
     plan = workflow.plan_mark_ready(plan=plan, user=editor)
     plan = sign_as(NOTTS_CHAIR, sign_all_but_chair(plan))
     workflow.plan_submit(plan=plan, user=editor)
+    run_jobs()  # the worker stores the version's files
     plan.refresh_from_db()
     return plan
 

@@ -5,14 +5,12 @@ Rutland's draft has many errors."""
 
 import hashlib
 import html
-import io
 import json
 import re
 from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 
@@ -34,7 +32,6 @@ from plans.models import (
     Submission,
     SubmissionFile,
 )
-from plans.outputs import exporters
 from plans.workflow import services as workflow
 from tests.factories import (
     AwaitingSignOffPlanFactory,
@@ -130,13 +127,16 @@ class TestMarkReady:
         assert plan.status == PlanStatus.DRAFT
 
     def test_a_plan_without_errors_awaits_sign_off_and_each_signatory_is_emailed_once(
-        self, client, notts, mailoutbox, django_capture_on_commit_callbacks, settings
+        self, client, notts, mailoutbox, django_capture_on_commit_callbacks, run_jobs, settings
     ):
         settings.SITE_URL = "https://bcf.example.org"
         client.force_login(person(NOTTS_EDITOR))
         assert client.get(reverse("workflow:mark_ready", args=[notts.pk])).status_code == 200
+        run_jobs()  # e-mails of what came before
+        mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("workflow:mark_ready", args=[notts.pk]))
+        run_jobs()
         assert response.status_code == 302
         notts.refresh_from_db()
         assert notts.status == PlanStatus.AWAITING_SIGN_OFF
@@ -194,14 +194,20 @@ class TestSigning:
         assert not Signature.objects.filter(plan=plan, kind="hwb").exists()
 
     def test_all_signed_then_the_chair_makes_it_signed_off_and_editors_and_chair_are_emailed(
-        self, ready, mailoutbox, django_capture_on_commit_callbacks
+        self, ready, mailoutbox, django_capture_on_commit_callbacks, run_jobs
     ):
+        run_jobs()  # e-mails of what came before
+        mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             plan = sign_all_but_chair(ready)
+        run_jobs()
         assert [m.to for m in mailoutbox] == [[NOTTS_CHAIR]]  # the last of the others asks the chair
+        mailoutbox.clear()
+        run_jobs()  # e-mails of what came before
         mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             plan = sign_as(NOTTS_CHAIR, plan)
+        run_jobs()
         assert plan.status == PlanStatus.SIGNED_OFF
         assert sorted(m.to[0] for m in mailoutbox) == sorted([NOTTS_EDITOR, NOTTS_CHAIR])
         assert f"/plans/{plan.pk}/submit/" in mailoutbox[0].body
@@ -327,17 +333,20 @@ class TestSigning:
 
 class TestDeclineAndReopen:
     def test_decline_with_a_reason_returns_the_plan_to_draft_and_voids_every_signature(
-        self, client, ready, mailoutbox, django_capture_on_commit_callbacks
+        self, client, ready, mailoutbox, django_capture_on_commit_callbacks, run_jobs
     ):
         plan = sign_as(SULLIVAN, ready)
         client.force_login(person(NOTTS_COUNCIL))
         response = client.post(reverse("workflow:decline", args=[plan.pk]), {"reason": ""})
         assert response.status_code == 400
         assert "Enter the reason you are declining to sign the plan" in text_of(response)
+        run_jobs()  # e-mails of what came before
+        mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 reverse("workflow:decline", args=[plan.pk]), {"reason": "The risk log omits the pooled budget risk."}
             )
+        run_jobs()
         assert response.status_code == 302
         plan.refresh_from_db()
         assert plan.status == PlanStatus.DRAFT
@@ -353,15 +362,18 @@ class TestDeclineAndReopen:
         assert "David Pearson declined to sign on behalf of Nottinghamshire County Council" in overview
 
     def test_reopen_clears_every_signature_and_records_each_voiding(
-        self, client, ready, mailoutbox, django_capture_on_commit_callbacks
+        self, client, ready, mailoutbox, django_capture_on_commit_callbacks, run_jobs
     ):
         plan = sign_all_but_chair(ready)
         plan = sign_as(NOTTS_CHAIR, plan)
         client.force_login(person(NOTTS_EDITOR))
         page = text_of(client.get(reverse("workflow:reopen", args=[plan.pk])))
         assert "8 signatures will be voided" in page
+        run_jobs()  # e-mails of what came before
+        mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("workflow:reopen", args=[plan.pk]), {"reason": "Update the risk log"})
+        run_jobs()
         plan.refresh_from_db()
         assert plan.status == PlanStatus.DRAFT
         assert not any(b.signed for b in plan_view(plan).signatures)
@@ -391,12 +403,15 @@ class TestDeclineAndReopen:
 
 class TestSubmission:
     def test_submit_stores_an_immutable_version_whose_downloads_match_their_sha256(
-        self, client, signed_off, mailoutbox, django_capture_on_commit_callbacks
+        self, client, signed_off, mailoutbox, django_capture_on_commit_callbacks, run_jobs
     ):
         client.force_login(person(NOTTS_EDITOR))
         assert client.get(reverse("workflow:submit", args=[signed_off.pk])).status_code == 200
+        run_jobs()  # e-mails of what came before
+        mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("workflow:submit", args=[signed_off.pk]))
+        run_jobs()
         assert response.status_code == 302 and response.url == reverse("workflow:submitted", args=[signed_off.pk])
         confirmation = text_of(client.get(response.url))
         assert "Plan submitted" in confirmation
@@ -423,8 +438,9 @@ class TestSubmission:
         assert f"/plans/{signed_off.pk}/versions/" in mailoutbox[0].body
         assert stored[FileKind.JSON].sha256 in mailoutbox[0].body
 
-    def test_stored_files_never_change(self, signed_off):
+    def test_stored_files_never_change(self, signed_off, run_jobs):
         submission = workflow.plan_submit(plan=signed_off, user=person(NOTTS_EDITOR))
+        run_jobs()
         stored = submission.files.get(kind=FileKind.JSON)
         with pytest.raises(ValueError, match="never change"):
             stored.save()
@@ -482,62 +498,9 @@ class TestSubmission:
         response = client.post(reverse("workflow:submit", args=[signed_off.pk]), follow=True)
         assert "You cannot submit this plan now: it has been submitted to the area team." in text_of(response)
 
-    def test_a_renderer_not_built_yet_does_not_block_submission_and_is_added_when_it_lands(
-        self, signed_off, monkeypatch
-    ):
-        from plans.outputs import exporters as export_plan
-
-        registry = dict(export_plan.EXPORTERS)
-        registry["pdf"] = "plans.outputs.not_written_yet:plan_pdf_bytes"
-        registry["xlsx"] = "metrics.exports.not_written_yet:workbook_bytes"
-        monkeypatch.setattr(export_plan, "EXPORTERS", registry)
-        submission = workflow.plan_submit(plan=signed_off, user=person(NOTTS_EDITOR))
-        assert set(submission.files.values_list("kind", flat=True)) == {"json"}
-        json_sha = submission.files.get(kind="json").sha256
-
-        # The PDF renderer lands: the version gets its PDF, rendered from the unchanged content.
-        registry["pdf"] = "tests.plans.workflow.test_workflow:fake_pdf"
-        added = workflow.submission_add_missing_files(submission=submission)
-        assert [f.kind for f in added] == ["pdf"]
-        assert bytes(added[0].content) == fake_pdf(signed_off)
-        assert submission.files.get(kind="json").sha256 == json_sha  # what was stored is untouched
-        assert workflow.submission_add_missing_files(submission=submission) == []
-
-        # The workbook lands too; the command operators run after deploying it fills every version in.
-        registry["xlsx"] = "tests.plans.workflow.test_workflow:fake_pdf"
-        out = io.StringIO()
-        call_command("complete_submissions", stdout=out)
-        assert "1 file added" in out.getvalue()
-        assert set(submission.files.values_list("kind", flat=True)) == {"json", "pdf", "xlsx"}
-
-    def test_a_version_whose_content_changed_behind_its_back_gets_no_late_file(self, signed_off, monkeypatch):
-        from plans.outputs import exporters as export_plan
-
-        registry = {**export_plan.EXPORTERS, "pdf": "plans.outputs.not_written_yet:plan_pdf_bytes"}
-        monkeypatch.setattr(export_plan, "EXPORTERS", registry)
-        submission = workflow.plan_submit(plan=signed_off, user=person(NOTTS_EDITOR))
-        Answer.objects.filter(plan=signed_off, key="vision.vision").update(text="Edited after submission")
-        registry["pdf"] = "tests.plans.workflow.test_workflow:fake_pdf"
-        with pytest.raises(workflow.WorkflowError, match="changed since it was submitted"):
-            workflow.submission_add_missing_files(submission=submission)
-        assert not submission.files.filter(kind="pdf").exists()
-
-    def test_a_renderer_that_exists_but_cannot_import_its_own_needs_is_an_error_not_a_skip(self, monkeypatch):
-        def import_failing(name):
-            raise ModuleNotFoundError("No module named 'weasyprint'", name="weasyprint")
-
-        monkeypatch.setattr(exporters, "import_module", import_failing)
-        with pytest.raises(ModuleNotFoundError):
-            workflow.exporter_for("pdf")
-
-        def import_absent(name):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-        monkeypatch.setattr(exporters, "import_module", import_absent)
-        assert workflow.exporter_for("pdf") is None
-
-    def test_downloads_are_scoped_and_bad_kinds_are_404(self, client, signed_off):
+    def test_downloads_are_scoped_and_bad_kinds_are_404(self, client, signed_off, run_jobs):
         workflow.plan_submit(plan=signed_off, user=person(NOTTS_EDITOR))
+        run_jobs()
         client.force_login(person(RUTLAND_EDITOR))
         assert client.get(reverse("workflow:download", args=[signed_off.pk, "json"])).status_code == 404
         client.force_login(person(NOTTS_REVIEWER))
@@ -547,17 +510,12 @@ class TestSubmission:
         assert client.get(reverse("workflow:download", args=[signed_off.pk, "json"])).status_code == 404
 
 
-def fake_pdf(plan):
-    """Stands in for a renderer that lands after a version was submitted."""
-    return b"%PDF-1.7 " + plan.hwb.name.encode() + b" v" + str(plan.version).encode()
-
-
 # --- returning, assurance and the history ------------------------------------------------------------
 
 
 class TestAfterSubmission:
     def test_a_reviewer_returns_the_plan_and_the_editors_are_emailed_why(
-        self, client, signed_off, mailoutbox, django_capture_on_commit_callbacks
+        self, client, signed_off, mailoutbox, django_capture_on_commit_callbacks, run_jobs
     ):
         workflow.plan_submit(plan=signed_off, user=person(NOTTS_EDITOR))
         with pytest.raises(access.NotAllowed):
@@ -565,8 +523,11 @@ class TestAfterSubmission:
         client.force_login(person(NOTTS_REVIEWER))
         response = client.post(reverse("workflow:return", args=[signed_off.pk]), {"reasons": ""})
         assert response.status_code == 400
+        run_jobs()  # e-mails of what came before
+        mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("workflow:return", args=[signed_off.pk]), {"reasons": "Quantify the NHS savings."})
+        run_jobs()
         signed_off.refresh_from_db()
         assert signed_off.status == PlanStatus.RETURNED
         assert [m.to for m in mailoutbox] == [[NOTTS_EDITOR]]
