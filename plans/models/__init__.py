@@ -39,6 +39,7 @@ from plans.models.signoff import (
     Submission,
     SubmissionCheck,
     SubmissionFile,
+    VersionSeal,
 )
 
 # The first migration names the upload path by its old name.
@@ -81,6 +82,7 @@ __all__ = [
     "SubmissionFile",
     "UnplacedAnswer",
     "Verb",
+    "VersionSeal",
     "file_sha256",
     "upload_to",
 ]

@@ -1,5 +1,7 @@
 """Sign-off, submission and versions (DOMAIN.md §7)."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -168,3 +170,32 @@ class SubmissionCheck(models.Model):
 
     def __str__(self):
         return f"{self.submission}: {self.warnings} warnings"
+
+
+class VersionSeal(models.Model):
+    """The chained digest of a submitted version, made once all its files are stored: the SHA-256 of
+    the previous version's digest, this version's content reference and each stored file's SHA-256.
+    A file deleted and put back with a recomputed hash no longer matches its version's seal, and a
+    seal put back no longer matches the next version's; downloads and the reviewer's page check it."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="seal")
+    files = models.JSONField("files sealed", help_text='{"pdf": "<sha256>", …}')
+    previous_digest = models.CharField("previous version's digest", max_length=64, blank=True)
+    digest = models.CharField("digest", max_length=64)
+    sealed_at = models.DateTimeField("sealed at")
+
+    def __str__(self):
+        return f"{self.submission}: {self.digest[:12]}"
+
+    @staticmethod
+    def digest_of(previous_digest, content_hash, files):
+        parts = [previous_digest or "", content_hash, *(f"{kind}:{sha}" for kind, sha in sorted(files.items()))]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A version's seal can never change")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A version's seal can never be deleted")

@@ -24,7 +24,7 @@ from plans import access, deadlines
 from plans.access import Action, plan_for_user, user_roles_for_plan
 from plans.content.checks import check_plan
 from plans.content.selectors import plan_view
-from plans.models import PlanStatus, Role, SectionComment
+from plans.models import PlanStatus, Role, SectionComment, Submission
 from plans.review import services as review
 from plans.review.forms import AreaFilterForm, CommentForm, OutcomeForm
 from plans.review.national_chart import reductions_chart
@@ -42,6 +42,7 @@ from plans.review.selectors import (
     sort_rows,
 )
 from plans.workflow import services as workflow
+from plans.workflow.seals import seal_problems
 
 log = logging.getLogger(__name__)
 PER_PAGE = 25
@@ -139,6 +140,7 @@ def plan_review(request, plan_id):
         for s in view.edition.sections
     ]
     row = plan_row_for(plan)
+    submission = Submission.objects.filter(plan=plan).first()
     return render(
         request,
         "plans/review/plan.html",
@@ -150,6 +152,7 @@ def plan_review(request, plan_id):
             "warnings": warnings(issues),
             "sections": sections,
             "has_previous": plan.previous_id is not None,
+            "record_problems": seal_problems(submission) if submission else [],
             "can_record": access.can(request.user, Action.ASSURE, plan),
             "can_return": access.can(request.user, Action.RETURN, plan),
             "can_correct": access.can(request.user, Action.CORRECT_OUTCOME, plan),

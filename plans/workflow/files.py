@@ -11,6 +11,7 @@ from plans.editing import record
 from plans.models import FileJob, Submission, Verb
 from plans.outputs import jobs
 from plans.workflow import notifications
+from plans.workflow.seals import seal_version
 
 
 def queue_version_files(submission):
@@ -63,5 +64,6 @@ def announce_if_complete(submission_id):
             return False
         FileJob.objects.filter(pk=version_jobs[0].pk).update(announced=True)
         submission = Submission.objects.select_related("plan__hwb").get(pk=submission_id)
+        seal_version(submission)
         notifications.submitted(plan=submission.plan, submission=submission)
         return True

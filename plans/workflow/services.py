@@ -24,7 +24,6 @@ plans.access.require; splitting them would split the one transitions story.
 """
 
 import copy
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -66,6 +65,7 @@ from plans.models import (
 )
 from plans.outputs.jobs import FILE_TYPES, version_filename  # noqa: F401 - FILE_TYPES read by the views
 from plans.workflow import files, notifications
+from plans.workflow.seals import file_holds
 
 log = logging.getLogger(__name__)
 
@@ -740,5 +740,6 @@ def plan_versions(plan):
 
 
 def file_is_intact(stored):
-    """The stored bytes still have the SHA-256 recorded when they were stored."""
-    return hashlib.sha256(bytes(stored.content)).hexdigest() == stored.sha256
+    """The stored bytes still have the SHA-256 recorded when they were stored, and are the ones its
+    version was sealed with (plans.workflow.seals)."""
+    return file_holds(stored)
