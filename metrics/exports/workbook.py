@@ -903,7 +903,8 @@ def _blank(value):
     return "" if value is None else value
 
 
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z:]+="[^"]*")*)><f>(.*?)</f><v\s*/>(?:</v>)?</c>', re.S)
+# openpyxl writes an empty value as <v/> with the standard library's XML writer and as <v></v> with lxml.
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z:]+="[^"]*")*)><f>(.*?)</f><v\s*(?:/>|></v>)</c>', re.S)
 
 
 def with_cached_values(xlsx, titles, cached):

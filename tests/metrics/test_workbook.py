@@ -479,7 +479,9 @@ def test_import_part2_command(tmp_path):
 
 
 def test_a_blank_workbook_fills_an_empty_part2(tmp_path):
-    plan = import_plan(demo_document("nottinghamshire"))
+    document = demo_document("nottinghamshire")
+    document["part2"] = {"funding": [], "expenditure": [], "benefits": [], "p4p": None, "metrics": []}
+    plan = import_plan(document)
     wb = load(workbook_bytes(plan))
     ws = wb[FUNDING]
     labels = {ws.cell(row=r, column=1).value: r for r in range(5, total_row(ws))}
