@@ -20,6 +20,13 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production")
     SECRET_KEY = "dev-only-insecure-key-not-for-production"  # noqa: S105
+elif PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 10 or SECRET_KEY.startswith("django-insecure")):
+    # The same test as Django's check --deploy (security.W009), made fatal: a guessable key lets anyone
+    # forge sessions and password-reset links.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use at least 50 random characters, for example from "
+        "python -c 'from django.core.management.utils import get_random_secret_key as k; print(k())'"
+    )
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -46,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bcf.core.security.SecurityHeadersMiddleware",
+    "bcf.core.security.MethodAllowlistMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bcf.core.auth.IdleSessionMiddleware",
@@ -70,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "plans.context_processors.service",
+                "plans.context_processors.carried_form_error",
             ],
         },
     },
@@ -116,8 +125,10 @@ SESSION_RENEW_SECONDS = int(os.environ.get("SESSION_RENEW_SECONDS", "300"))
 # Pages warn this long before the session ends and offer "Stay signed in" (GOV.UK timeout warning).
 SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Sign-in throttling: after this many failures for one email from one address, wait.
+# Sign-in throttling: after this many failures for one email from one address, wait; and after this
+# many failures from one address whatever the email (one password sprayed across accounts).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "10"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", str(15 * 60)))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 

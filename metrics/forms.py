@@ -5,15 +5,23 @@ Long because it holds one form per Part 2 page, each with its GOV.UK layout; the
 percent and row fields of bcf.core.fields.
 """
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Fieldset, Layout, Size
 from django import forms
 from django.conf import settings
 
-from bcf.core.fields import LONG_TEXT_MAX, MoneyField, PercentField, RowForm
+from bcf.core.fields import (
+    LONG_TEXT_MAX,
+    CleanInputMixin,
+    MoneyField,
+    NumberField,
+    PercentField,
+    RevisionField,
+    RowForm,
+    clean_upload_name,
+)
 from metrics.definitions import (
     BENEFIT_QUARTERS,
     CAPITAL_KINDS,
@@ -31,45 +39,6 @@ from metrics.definitions import (
 )
 
 MONEY_HINT = "In pounds, for example £1,234,567 or £1.2m"
-
-
-class NumberField(forms.CharField):
-    """A count or a figure as people type it: "2,943", "2943", "85.2". Negative numbers are refused."""
-
-    def __init__(self, *args, places=0, maximum=None, **kwargs):
-        self.places, self.maximum = places, maximum
-        kwargs.setdefault("max_length", 30)
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            value = value.normalize()
-            return f"{value:f}"
-        return value
-
-    def clean(self, value):
-        text = (super().clean(value) or "").strip().replace(" ", "")
-        if not text:
-            return None
-        if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
-            text = text.replace(",", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise forms.ValidationError(f"“{value}” is not a number") from None
-        if not number.is_finite():
-            raise forms.ValidationError(f"“{value}” is not a number")
-        if number < 0:
-            raise forms.ValidationError("Enter a number of 0 or more")
-        if self.places == 0:
-            if number != number.to_integral_value():
-                raise forms.ValidationError("Enter a whole number")
-            number = int(number)
-        elif number != number.quantize(Decimal(1).scaleb(-self.places)):
-            raise forms.ValidationError(f"Enter a number with at most {self.places} decimal places")
-        if self.maximum is not None and number > self.maximum:
-            raise forms.ValidationError(f"Enter a number of {self.maximum:,} or less")
-        return number
 
 
 def _select_choices(choices, prompt):
@@ -174,10 +143,16 @@ class BenefitForm(RowForm):
         max_length=100,
         help_text="What one unit is, for example an admission or a bed day",
     )
-    q1 = NumberField(label=f"{BENEFIT_QUARTERS[0]}", places=2, required=False, maximum=QUANTITY_MAX)
-    q2 = NumberField(label=f"{BENEFIT_QUARTERS[1]}", places=2, required=False, maximum=QUANTITY_MAX)
-    q3 = NumberField(label=f"{BENEFIT_QUARTERS[2]}", places=2, required=False, maximum=QUANTITY_MAX)
-    q4 = NumberField(label=f"{BENEFIT_QUARTERS[3]}", places=2, required=False, maximum=QUANTITY_MAX)
+    q1, q2, q3, q4 = (
+        NumberField(
+            label=quarter,
+            error_name=f"The planned change in {quarter}",
+            places=2,
+            required=False,
+            maximum=QUANTITY_MAX,
+        )
+        for quarter in BENEFIT_QUARTERS
+    )
     value_per_unit = MoneyField(
         label="Value per unit",
         help_text="In pounds, for example £1,490",
@@ -230,9 +205,11 @@ class BenefitForm(RowForm):
         return _partial(self, ("q1", "q2", "q3", "q4", "value_per_unit"))
 
 
-class P4PForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
-    population = NumberField(label="Population (denominator)", required=False, maximum=100_000_000)
+class P4PForm(CleanInputMixin, forms.Form):
+    revision = RevisionField()
+    population = NumberField(
+        label="Population (denominator)", error_name="Population", required=False, maximum=100_000_000
+    )
     performance_element = MoneyField(
         label="Performance-related element of the fund",
         required=False,
@@ -257,11 +234,13 @@ class P4PForm(forms.Form):
         for i in range(4):
             self.fields[f"baseline_q{i + 1}"] = NumberField(
                 label=f"Baseline admissions, quarter {i + 1} ({reference.baseline_quarters[i]})",
+                error_name=f"Baseline admissions in quarter {i + 1}",
                 required=False,
                 maximum=10_000_000,
             )
             self.fields[f"plan_q{i + 1}"] = NumberField(
                 label=f"Planned admissions, quarter {i + 1} ({reference.plan_quarters[i]})",
+                error_name=f"Planned admissions in quarter {i + 1}",
                 required=False,
                 maximum=10_000_000,
             )
@@ -310,10 +289,10 @@ def figure_name(position, part):
     return f"f{position}_{part}"
 
 
-class MetricForm(forms.Form):
+class MetricForm(CleanInputMixin, forms.Form):
     """One metric: its name where the HWB chooses it, the baseline and each target."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = RevisionField()
 
     def __init__(self, *args, definition, target_labels, **kwargs):
         super().__init__(*args, **kwargs)
@@ -436,10 +415,10 @@ class MetricForm(forms.Form):
         return out
 
 
-class FundingForm(forms.Form):
+class FundingForm(CleanInputMixin, forms.Form):
     """The funding grid: a line per organisation and kind of contribution, a column per year."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = RevisionField()
 
     def __init__(self, *args, organisations, existing, **kwargs):
         super().__init__(*args, **kwargs)
@@ -486,7 +465,7 @@ class FundingForm(forms.Form):
         return {year: [given.get(line["names"][year]) for line in self.lines] for year in YEARS}
 
 
-class WorkbookUploadForm(forms.Form):
+class WorkbookUploadForm(CleanInputMixin, forms.Form):
     file = forms.FileField(
         label="Upload the Part 2 workbook",
         help_text="The .xlsx file downloaded from this service, with your changes to the yellow cells",
@@ -504,7 +483,7 @@ class WorkbookUploadForm(forms.Form):
         self.helper.layout = Layout(Field("file"), Field("replace"))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
+        upload = clean_upload_name(self.cleaned_data["file"])
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
                 f"The file is larger than {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB: upload the workbook itself"

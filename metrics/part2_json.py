@@ -5,10 +5,11 @@ P4P sums); import reads only the inputs. A problem names its path, for example
 `part2.expenditure[3].scheme_ref`, and nothing is created.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from bcf.core.imports import PlanImportError
 from bcf.core.money import ParseError, parse_money
+from bcf.core.validation import COUNT_MAX, LONG_TEXT_MAX, InvalidInput, check_number
 from metrics import calculations as calc
 from metrics.definitions import (
     CAPITAL_KINDS,
@@ -28,6 +29,8 @@ from metrics.definitions import (
 )
 from metrics.services import Part2Data, write_part2
 
+MAX_ROWS = 500  # lines in any one Part 2 table
+POPULATION_MAX = 100_000_000  # as the P4P page (metrics.forms.P4PForm)
 EMPTY_PART2 = {"funding": [], "expenditure": [], "benefits": [], "p4p": None, "metrics": []}
 
 
@@ -136,8 +139,8 @@ def export_part2(view):
 # --- import ----------------------------------------------------------------------------------------
 
 
-def _error(path, message):
-    return PlanImportError(path, message)
+def _error(path, message, *, problems=None):
+    return PlanImportError(path, message, problems=problems)
 
 
 def _object(value, path):
@@ -154,13 +157,15 @@ def _list(value, path):
     return value
 
 
-def _text(value, path, *, required=False):
+def _text(value, path, *, required=False, max_length=200):
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise _error(path, "must be text")
     if required and not value.strip():
         raise _error(path, "must not be empty")
+    if len(value) > max_length:
+        raise _error(path, f"must be {max_length:,} characters or fewer")
     return value
 
 
@@ -179,33 +184,39 @@ def _money_in(value, path, *, required=True):
 
 
 def _decimal(value, path, *, minimum=None, maximum=None, places=3):
+    """A number within the forms' range (bcf.core.validation.check_number): never NaN, 1e308 or "-0"."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _error(path, "must be a number")
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None
     try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise _error(path, f"“{value}” is not a number") from None
-    if not number.is_finite():
-        raise _error(path, "must be a number")
-    if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise _error(path, f"give at most {places} decimal places")
-    if minimum is not None and number < minimum:
-        raise _error(path, f"must be {minimum} or more")
-    if maximum is not None and number > maximum:
-        raise _error(path, f"must be {maximum} or less")
-    return number
+        number = check_number(
+            Decimal(value) if isinstance(value, str) and _looks_numeric(value) else value,
+            name="the number",
+            minimum=minimum,
+            maximum=maximum,
+            places=places,
+        )
+    except InvalidInput as exc:
+        raise _error(path, str(exc).removeprefix("the number ")) from None
+    return Decimal(number)
 
 
-def _count(value, path):
+def _looks_numeric(text):
+    return text.isascii() and text.replace(".", "", 1).lstrip("+-").isdigit() and len(text) <= 30
+
+
+def _count(value, path, *, maximum=COUNT_MAX):
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise _error(path, "must be a whole number, 0 or more")
-    if value > 2_000_000_000:
-        raise _error(path, "is too large")
-    return value
+    try:
+        return check_number(value, name="the number", minimum=0, maximum=maximum)
+    except InvalidInput as exc:
+        raise _error(path, str(exc).removeprefix("the number ")) from None
 
 
 def _choice(choices, value, path):
@@ -216,14 +227,32 @@ def _choice(choices, value, path):
     return found
 
 
+class _Rows:
+    """Collects the first problem of each row, so an import reports every row that is wrong."""
+
+    def __init__(self):
+        self.problems = []
+
+    def __call__(self, function, *args):
+        try:
+            function(*args)
+        except Exception as exc:
+            if not hasattr(exc, "problems"):
+                raise
+            self.problems.extend(exc.problems)
+
+
 def prepare_part2(part2, *, edition):
-    """Check a document's `part2` and return what `import_part2` needs; raise PlanImportError with a path."""
+    """Check a document's `part2` and return what `import_part2` needs; raise PlanImportError with the
+    path of every problem found (the first of each row)."""
     part2 = _object(part2 or {}, "part2")
     definition = part2_edition(edition)
     data = Part2Data()
+    rows = _Rows()
 
     seen = set()
-    for i, row in enumerate(_list(part2.get("funding"), "part2.funding")):
+
+    def funding(i, row):
         path = f"part2.funding[{i}]"
         row = _object(row, path)
         organisation = _text(row.get("organisation"), f"{path}.organisation", required=True).strip()
@@ -239,7 +268,7 @@ def prepare_part2(part2, *, edition):
             }
         )
 
-    for i, row in enumerate(_list(part2.get("expenditure"), "part2.expenditure")):
+    def expenditure(i, row):
         path = f"part2.expenditure[{i}]"
         row = _object(row, path)
         commissioner = _choice(Commissioner, row.get("commissioner"), f"{path}.commissioner")
@@ -248,7 +277,7 @@ def prepare_part2(part2, *, edition):
             raise _error(f"{path}.nhs_share_percent", "give the NHS share only for a joint commissioner")
         data.expenditure.append(
             {
-                "scheme_ref": _text(row.get("scheme_ref"), f"{path}.scheme_ref").strip(),
+                "scheme_ref": _text(row.get("scheme_ref"), f"{path}.scheme_ref", max_length=20).strip(),
                 "area_of_spend": _choice(AreaOfSpend, row.get("area_of_spend"), f"{path}.area_of_spend"),
                 "commissioner": commissioner,
                 "nhs_share_percent": share,
@@ -261,7 +290,7 @@ def prepare_part2(part2, *, edition):
             }
         )
 
-    for i, row in enumerate(_list(part2.get("benefits"), "part2.benefits")):
+    def benefit(i, row):
         path = f"part2.benefits[{i}]"
         row = _object(row, path)
         measure_text = _text(row.get("measure"), f"{path}.measure", required=True).strip()
@@ -275,22 +304,21 @@ def prepare_part2(part2, *, edition):
         ]
         data.benefits.append(
             {
-                "scheme_ref": _text(row.get("scheme_ref"), f"{path}.scheme_ref").strip(),
+                "scheme_ref": _text(row.get("scheme_ref"), f"{path}.scheme_ref", max_length=20).strip(),
                 "measure": measure or BenefitMeasure.OTHER,
                 "measure_other": "" if measure and measure != BenefitMeasure.OTHER else measure_text,
-                "unit": _text(row.get("unit"), f"{path}.unit").strip(),
+                "unit": _text(row.get("unit"), f"{path}.unit", max_length=100).strip(),
                 **{f"q{j + 1}": v if v is not None else Decimal(0) for j, v in enumerate(values)},
                 "value_per_unit": _money_in(row.get("value_per_unit"), f"{path}.value_per_unit"),
             }
         )
 
-    p4p = part2.get("p4p")
-    if p4p is not None:
+    def p4p(p4p):
         path = "part2.p4p"
         p4p = _object(p4p, path)
         if not definition.has_p4p:
             raise _error(path, f"edition {edition} has no pay-for-performance metric: leave p4p null")
-        values = {"population": _count(p4p.get("population"), f"{path}.population")}
+        values = {"population": _count(p4p.get("population"), f"{path}.population", maximum=POPULATION_MAX)}
         for key, prefix in (("baseline", "baseline_q"), ("plan", "plan_q")):
             quarters = _list(p4p.get(key), f"{path}.{key}") or [None] * 4
             if len(quarters) != 4:
@@ -303,24 +331,25 @@ def prepare_part2(part2, *, edition):
         unit_saving = _money_in(p4p.get("unit_saving"), f"{path}.unit_saving", required=False)
         if unit_saving is not None:
             values["unit_saving"] = unit_saving
-        values["justification"] = _text(p4p.get("justification"), f"{path}.justification")
+        values["justification"] = _text(p4p.get("justification"), f"{path}.justification", max_length=LONG_TEXT_MAX)
         data.p4p = values
 
     codes = [m.code for m in definition.metrics]
-    seen = set()
-    for i, item in enumerate(_list(part2.get("metrics"), "part2.metrics")):
+    seen_codes = set()
+
+    def metric(i, item):
         path = f"part2.metrics[{i}]"
         item = _object(item, path)
         code = _text(item.get("code"), f"{path}.code", required=True).strip().upper()
         if code not in codes:
             raise _error(f"{path}.code", f"edition {edition} has the metrics {', '.join(codes)}")
-        if code in seen:
+        if code in seen_codes:
             raise _error(f"{path}.code", f"metric {code} appears twice")
-        seen.add(code)
+        seen_codes.add(code)
         metric_def = definition.metric(code)
         baseline = _object(item.get("baseline") or {}, f"{path}.baseline")
         figures = {0: _figure(metric_def, baseline, f"{path}.baseline")}
-        figures[0]["label"] = _text(baseline.get("period"), f"{path}.baseline.period").strip()
+        figures[0]["label"] = _text(baseline.get("period"), f"{path}.baseline.period", max_length=100).strip()
         labels = [label.lower() for label in definition.target_labels]
         for j, target in enumerate(_list(item.get("targets"), f"{path}.targets")):
             tpath = f"{path}.targets[{j}]"
@@ -337,18 +366,32 @@ def prepare_part2(part2, *, edition):
             figures[position]["percent_change"] = _decimal(
                 target.get("percent_change"), f"{tpath}.percent_change", minimum=-100, maximum=1000
             )
-        name = _text(item.get("name"), f"{path}.name").strip()
+        name = _text(item.get("name"), f"{path}.name", max_length=300).strip()
         data.metrics.append(
             {
                 "code": code,
                 "position": codes.index(code) + 1,
                 "name": name if metric_def.named else "",
-                "definition": _text(item.get("definition"), f"{path}.definition") if metric_def.described else "",
-                "source": _text(item.get("source"), f"{path}.source") if metric_def.described else "",
-                "comment": _text(item.get("comment"), f"{path}.comment"),
+                "definition": _text(item.get("definition"), f"{path}.definition", max_length=5000)
+                if metric_def.described
+                else "",
+                "source": _text(item.get("source"), f"{path}.source", max_length=2000) if metric_def.described else "",
+                "comment": _text(item.get("comment"), f"{path}.comment", max_length=LONG_TEXT_MAX),
                 "figures": figures,
             }
         )
+
+    for key, read in (("funding", funding), ("expenditure", expenditure), ("benefits", benefit), ("metrics", metric)):
+        items = _list(part2.get(key), f"part2.{key}")
+        if len(items) > MAX_ROWS:
+            rows.problems.append((f"part2.{key}", f"has {len(items):,} rows: at most {MAX_ROWS:,} are allowed"))
+            continue
+        for i, item in enumerate(items):
+            rows(read, i, item)
+    if part2.get("p4p") is not None:
+        rows(p4p, part2["p4p"])
+    if rows.problems:
+        raise _error(None, None, problems=rows.problems)
     return data
 
 

@@ -250,7 +250,7 @@ def part2_replace(*, plan, user, data, expected_revisions=None, source="workbook
     if a section changed since then (StalePart2). Returns the number of changes recorded."""
     counters = {}
     for section in SECTIONS:
-        plan, counters[section] = editing.lock_for_edit(plan.pk, section)
+        plan, counters[section] = editing.lock_for_edit(plan.pk, section, editing.SKIP_STALE_CHECK)
     if expected_revisions is not None:
         stale = [
             SECTIONS[s] for s, c in counters.items() if s in expected_revisions and expected_revisions[s] != c.revision

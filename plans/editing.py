@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Max
 
+from bcf.core.validation import is_ascii_digits
 from plans.models import SUBMITTED_STATES, ChangeRecord, Plan, PlanStatus, SectionRevision, Verb
 
 STALE_MESSAGE = (
@@ -93,15 +94,32 @@ def section_revision(plan, section):
     return row.revision if row else 0
 
 
-def lock_for_edit(plan_id, section=None, revision=None):
-    """Lock the plan row (and the section counter) for the rest of the transaction."""
+# Internal writers that replace a section whole (the workbook import) pass this instead of a revision.
+SKIP_STALE_CHECK = object()
+
+
+def parse_revision(raw):
+    """The revision a page was opened at, or None when it is missing or malformed ("abc", "", "-1",
+    "1e308"): such a page is treated as stale, never as "no check"."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if raw >= 0 else None
+    if isinstance(raw, str) and is_ascii_digits(raw.strip()) and len(raw.strip()) <= 18:
+        return int(raw.strip())
+    return None
+
+
+def lock_for_edit(plan_id, section=None, revision=SKIP_STALE_CHECK):
+    """Lock the plan row (and the section counter) for the rest of the transaction. With a section,
+    `revision` must be the section's current revision (see parse_revision), or StaleSection is raised."""
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     if plan.status != PlanStatus.DRAFT:
         raise PlanNotEditable(plan)
     counter = None
     if section is not None:
         counter, _ = SectionRevision.objects.select_for_update().get_or_create(plan=plan, section=section)
-        if revision is not None and int(revision) != counter.revision:
+        if revision is not SKIP_STALE_CHECK and parse_revision(revision) != counter.revision:
             raise StaleSection(section, counter.revision)
     touch(plan.pk)
     plan.revision += 1  # as touch left it in the row, which this transaction holds locked

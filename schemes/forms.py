@@ -3,7 +3,7 @@
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from bcf.core.fields import LONG_TEXT_MAX, RowForm, numeric
+from bcf.core.fields import LONG_TEXT_MAX, NumberField, RowForm, numeric
 from bcf.core.money import ParseError
 from schemes.milestones import format_dependencies, format_month, parse_dependencies, parse_month
 from schemes.models import ANNEX1_FIELDS
@@ -49,6 +49,10 @@ class SchemeForm(RowForm):
         return ref
 
 
+# How an error message names each Annex 1 answer ("The strategic objective must be 60,000 characters or fewer").
+ANNEX1_ERROR_NAMES = {"objective": "The strategic objective", "success_factors": "The key success factors"}
+
+
 class Annex1Form(RowForm):
     def __init__(self, *args, plan, **kwargs):
         for name, label, hint in ANNEX1_FIELDS:
@@ -59,6 +63,7 @@ class Annex1Form(RowForm):
                 max_length=LONG_TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 6}),
             )
+            self.base_fields[name].error_name = ANNEX1_ERROR_NAMES.get(name)
         super().__init__(*args, plan=plan, **kwargs)
 
     def build_layout(self):
@@ -92,11 +97,12 @@ class DependenciesField(forms.CharField):
 
 
 class MilestoneForm(RowForm):
-    number = forms.IntegerField(
+    number = NumberField(
         widget=numeric(),
         label="Number",
-        min_value=1,
-        max_value=9999,
+        error_name="Milestone number",
+        minimum=1,
+        maximum=9999,
         error_messages={"required": "Enter the milestone number"},
     )
     theme = forms.CharField(label="Theme (optional)", required=False, max_length=200)
@@ -139,6 +145,20 @@ class MilestoneForm(RowForm):
             Field.text("end", field_width=10),
             Field.text("period", field_width=20),
         ]
+
+    def clean_scheme_ref(self):
+        ref = self.cleaned_data["scheme_ref"].strip()
+        if not ref:
+            return ref
+        scheme = self.plan.schemes.filter(ref__iexact=ref).first()
+        if scheme is None:
+            known = list(self.plan.schemes.values_list("ref", flat=True)[:12])
+            raise forms.ValidationError(
+                f"Scheme reference must be one of the plan's schemes ({', '.join(known)})"
+                if known
+                else "Scheme reference must be one of the plan's schemes: add the scheme first, or leave this empty"
+            )
+        return scheme.ref
 
     def clean_number(self):
         number = self.cleaned_data["number"]

@@ -68,3 +68,14 @@ def run_jobs():
     from bcf.core.jobs import run_jobs
 
     return run_jobs
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The hostile-input tests' counts (tried, refused, accepted, 500s, partial saves), for the record."""
+    from tests.hostile import summary_lines
+
+    lines = summary_lines()
+    if lines:
+        terminalreporter.section("hostile input")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -38,18 +38,20 @@ def throttled_login_view():
     from django.forms.utils import ErrorDict
 
     class LoginView(auth_views.LoginView):
-        locked_message = (
-            "Too many failed attempts to sign in with this email address. Wait 15 minutes and try again, "
-            "or ask your administrator to reset your password."
-        )
+        locked_messages = {
+            "email": "Too many failed attempts to sign in with this email address. Wait 15 minutes and try again, "
+            "or ask your administrator to reset your password.",
+            "address": "Too many failed attempts to sign in from your network. Wait 15 minutes and try again.",
+        }
 
         def post(self, request, *args, **kwargs):
             email = request.POST.get("username", "")
-            if sign_in_locked(email, client_ip(request)):
+            locked = sign_in_locked(email, client_ip(request))
+            if locked:
                 form = self.get_form()
                 # Set the errors directly: while locked, the password is not even checked.
                 form.cleaned_data = {}
-                form._errors = ErrorDict({NON_FIELD_ERRORS: form.error_class([self.locked_message])})
+                form._errors = ErrorDict({NON_FIELD_ERRORS: form.error_class([self.locked_messages[locked]])})
                 return self.render_to_response(self.get_context_data(form=form), status=429)
             return super().post(request, *args, **kwargs)
 

@@ -5,8 +5,10 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from bcf.core.fields import CleanInputMixin
 
-class EmailLoginForm(AuthenticationForm):
+
+class EmailLoginForm(CleanInputMixin, AuthenticationForm):
     username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
         label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})

@@ -2,7 +2,10 @@
 
 
 class PlanImportError(ValueError):
-    def __init__(self, path, message):
-        super().__init__(f"{path}: {message}" if path else message)
-        self.path = path
-        self.message = message
+    """The document was refused. `problems`: every (path, message) found; `path` and `message` are the
+    first. Its text is one line per problem, "risks[3].likelihood: must be 5 or less"."""
+
+    def __init__(self, path, message=None, *, problems=None):
+        self.problems = list(problems) if problems else [(path, message)]
+        self.path, self.message = self.problems[0]
+        super().__init__("\n".join(f"{p}: {m}" if p else m for p, m in self.problems))

@@ -13,8 +13,9 @@ PENNY = Decimal("0.01")
 MONEY_MAX = Decimal("999999999999.99")
 
 _SUFFIX = {"k": Decimal(1000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_PLAIN = re.compile(r"^\d+(\.\d+)?$")
+# ASCII digits only: "\d" would also read Arabic-Indic or full-width digits ("١٢٣" as £123).
+_GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+_PLAIN = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
 
 class ParseError(ValueError):
@@ -25,7 +26,13 @@ def parse_money(raw, *, allow_negative=False):
     """Return a Decimal with two places, or None for blank input. Raise ParseError when unclear."""
     if raw is None:
         return None
+    if isinstance(raw, bool):
+        raise ParseError("Enter an amount in pounds, like £1,234,567.89 or £1.2m")
     if isinstance(raw, Decimal | int):
+        if isinstance(raw, Decimal) and not raw.is_finite():
+            raise ParseError(f"“{raw}” is not an amount of money")
+        if isinstance(raw, int) and abs(raw) > MONEY_MAX:
+            raise ParseError(f"“{raw}” is too large: amounts must be £{MONEY_MAX:,} or less")
         value = Decimal(raw)
         return _finish(value, allow_negative, str(raw))
     if isinstance(raw, float):
@@ -34,6 +41,8 @@ def parse_money(raw, *, allow_negative=False):
     if not text:
         return None
     negative = False
+    if len(text) > 40:
+        raise ParseError("Enter an amount in pounds, like £1,234,567.89 or £1.2m")
     if text.startswith("-") or text.startswith("−"):
         negative = True
         text = text[1:].strip()
@@ -58,6 +67,8 @@ def parse_money(raw, *, allow_negative=False):
         if not _PLAIN.match(text):
             raise ParseError(f"“{raw}” is not an amount of money")
         value = Decimal(text) * _SUFFIX[suffix]
+        if value > MONEY_MAX:
+            raise ParseError(f"“{raw}” is too large: amounts must be £{MONEY_MAX:,} or less")
         if value != value.quantize(PENNY):
             raise ParseError(f"“{raw}” has more precision than a penny")
     else:
@@ -84,8 +95,8 @@ def _finish(value, allow_negative, raw):
     if value < 0 and not allow_negative:
         raise ParseError(f"“{raw}” is negative: amounts cannot be below £0")
     if abs(value) > MONEY_MAX:
-        raise ParseError(f"“{raw}” is too large")
-    return value.quantize(PENNY, rounding=ROUND_HALF_UP)
+        raise ParseError(f"“{raw}” is too large: amounts must be £{MONEY_MAX:,} or less")
+    return value.quantize(PENNY, rounding=ROUND_HALF_UP) + 0  # "-0" is £0.00, not "-£0.00"
 
 
 def parse_percent(raw, *, minimum=Decimal(0), maximum=Decimal(100)):
@@ -96,9 +107,9 @@ def parse_percent(raw, *, minimum=Decimal(0), maximum=Decimal(100)):
     if not text:
         return None
     text = text.removesuffix("%")
-    if not re.match(r"^[-+]?\d+(\.\d+)?$", text):
+    if len(text) > 20 or not re.fullmatch(r"[-+]?[0-9]+(\.[0-9]+)?", text):
         raise ParseError(f"“{raw}” is not a percentage: enter a number like 3.5%")
-    value = Decimal(text)
+    value = Decimal(text) + 0  # "-0" is 0
     if minimum is not None and value < minimum:
         raise ParseError(f"Enter a percentage of {minimum}% or more")
     if maximum is not None and value > maximum:

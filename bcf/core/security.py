@@ -8,6 +8,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponseNotAllowed
 
 CSP = "; ".join(
     [
@@ -37,9 +38,28 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class MethodAllowlistMiddleware:
+    """Answer 405 to PUT, DELETE, PATCH, TRACE and every other method no page of the service handles,
+    so a read-only page never answers them as if they were GET."""
+
+    ALLOWED = ("GET", "HEAD", "POST", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)
+
+
 def _key(email, ip):
     digest = hashlib.sha256(f"{(email or '').strip().lower()}|{ip}".encode()).hexdigest()
     return f"login-failures:{digest}"
+
+
+def _address_key(ip):
+    return f"login-failures-from:{hashlib.sha256(str(ip).encode()).hexdigest()}"
 
 
 def client_ip(request):
@@ -50,11 +70,17 @@ def client_ip(request):
 
 
 def sign_in_locked(email, ip):
-    return cache.get(_key(email, ip), 0) >= settings.LOGIN_FAILURE_LIMIT
+    """Why sign-in is refused: "email" when this email has failed too often from this address,
+    "address" when this address has failed too often whatever the email (one password sprayed across
+    many accounts); None when it is not."""
+    if cache.get(_key(email, ip), 0) >= settings.LOGIN_FAILURE_LIMIT:
+        return "email"
+    if cache.get(_address_key(ip), 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+        return "address"
+    return None
 
 
-def sign_in_failed(email, ip):
-    key = _key(email, ip)
+def _count(key):
     cache.add(key, 0, settings.LOGIN_LOCKOUT_SECONDS)
     try:
         cache.incr(key)
@@ -62,5 +88,11 @@ def sign_in_failed(email, ip):
         cache.set(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
 
 
+def sign_in_failed(email, ip):
+    _count(_key(email, ip))
+    _count(_address_key(ip))
+
+
 def sign_in_succeeded(email, ip):
+    # The address's count stays: a sprayer who guesses one account right is still slowed for the rest.
     cache.delete(_key(email, ip))

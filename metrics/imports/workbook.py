@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from bcf.core.money import ParseError, parse_money
+from bcf.core.validation import COUNT_MAX, LONG_TEXT_MAX, clean_text
 from metrics.definitions import (
     CAPITAL_KINDS,
     FIGURE_MAX,
@@ -64,7 +65,13 @@ from metrics.workbook_layout import (
 from metrics.workbook_layout import EXPENDITURE_COLUMNS as EC
 from metrics.workbook_layout import M_COL as MC
 
-MAX_UNCOMPRESSED = 50 * 1024 * 1024  # a real Part 2 workbook is well under 1 MB
+# A real Part 2 workbook expands to about 110 KB and 1,100 cells. These caps leave room for tables of
+# hundreds of lines while bounding what openpyxl is asked to read (a 45 MB expansion took 25 s).
+MAX_UNCOMPRESSED = 5 * 1024 * 1024
+MAX_CELLS = 50_000
+MAX_ENTRIES = 200
+_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]{1,3})?")
 MAX_PROBLEMS = 25
 GUARDED = re.compile(r"^'(?=[=+\-@\t\r])")
 
@@ -148,12 +155,27 @@ class _Reader:
         )
         if not zipfile.is_zipfile(io.BytesIO(self.content)):
             self.fatal(not_excel)
+        too_large = (
+            "The workbook is far larger than a Part 2 workbook (more than {what}): upload the Part 2 workbook "
+            "downloaded from the service, with your figures in its yellow cells"
+        )
         try:
             with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
-                names = archive.namelist()
-                if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-                    self.fatal("The workbook is far larger than a Part 2 workbook: upload the workbook itself")
-        except zipfile.BadZipFile:
+                infos = archive.infolist()
+                names = [info.filename for info in infos]
+                # zipfile stops at each entry's declared size (and fails its CRC check if the data goes on),
+                # so the declared sizes bound what reading can expand to.
+                if len(infos) > MAX_ENTRIES or sum(info.file_size for info in infos) > MAX_UNCOMPRESSED:
+                    self.fatal(too_large.format(what=f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB when unpacked"))
+                cells = 0
+                for info in infos:
+                    if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                        cells += len(_CELL.findall(archive.read(info)))
+                if cells > MAX_CELLS:
+                    self.fatal(too_large.format(what=f"{MAX_CELLS:,} cells"))
+        except _Fatal:
+            raise
+        except Exception:  # a damaged or encrypted archive raises many kinds; each means the same here
             self.fatal(not_excel)
         if "xl/workbook.xml" not in names:
             self.fatal(not_excel)
@@ -185,7 +207,7 @@ class _Reader:
                 return None
         return value
 
-    def text(self, ws, column, row):
+    def text(self, ws, column, row, *, max_length=LONG_TEXT_MAX):
         value = self.raw(ws, column, row)
         if value is None:
             return ""
@@ -193,11 +215,15 @@ class _Reader:
             value = int(value)
         if isinstance(value, datetime | date | time):
             return str(value)
-        return str(value).replace("\r\n", "\n").strip()
+        text = clean_text(str(value)).strip()
+        if len(text) > max_length:
+            self.problem(ws, cell(column, row), f"the text must be {max_length:,} characters or fewer")
+            return text[:max_length]
+        return text
 
     def label(self, ws, column, row):
         value = ws.cell(row=row, column=column).value
-        return "" if value is None else GUARDED.sub("", str(value)).strip()
+        return "" if value is None else clean_text(GUARDED.sub("", str(value))).strip()
 
     def expect(self, ws, column, row, expected):
         found = self.label(ws, column, row)
@@ -233,8 +259,11 @@ class _Reader:
         if value is None:
             return None
         text = str(value).strip().replace(",", "") if isinstance(value, str) else str(value)
+        if not _NUMBER.fullmatch(text):  # ASCII digits only: Decimal would read "١٢٣" as 123
+            self.problem(ws, cell(column, row), f"“{value}” is not a number")
+            return None
         try:
-            number = Decimal(text)
+            number = Decimal(text) + 0  # "-0" is 0
         except InvalidOperation:
             self.problem(ws, cell(column, row), f"“{value}” is not a number")
             return None
@@ -353,7 +382,7 @@ class _Reader:
             )
 
     def scheme_ref(self, ws, row, refs):
-        ref = self.text(ws, 1, row)
+        ref = self.text(ws, 1, row, max_length=20)
         if not ref:
             self.problem(ws, cell(1, row), "enter the scheme reference (the line has figures)")
         elif ref.lower() not in refs:
@@ -399,13 +428,13 @@ class _Reader:
             if all(self.raw(ws, column, row) is None for column in inputs):
                 continue
             values = {"scheme_ref": self.scheme_ref(ws, row, refs)}
-            measure_text = self.text(ws, BC["measure"], row)
+            measure_text = self.text(ws, BC["measure"], row, max_length=200)
             measure = choice_for(BenefitMeasure, measure_text) if measure_text else None
             if not measure_text:
                 self.problem(ws, cell(BC["measure"], row), "enter the benefit measure (the line has figures)")
             values["measure"] = measure or BenefitMeasure.OTHER
             values["measure_other"] = "" if measure and measure != BenefitMeasure.OTHER else measure_text
-            values["unit"] = self.text(ws, BC["unit"], row)
+            values["unit"] = self.text(ws, BC["unit"], row, max_length=100)
             for name in ("q1", "q2", "q3", "q4"):
                 quarter = self.number(ws, BC[name], row, places=2, maximum=QUANTITY_MAX)
                 values[name] = quarter if quarter is not None else Decimal(0)
@@ -423,8 +452,8 @@ class _Reader:
             self.expect(ws, 1, row, expected)
         for index in range(4):
             self.expect(ws, 1, P4P.first_quarter + index, f"Quarter {index + 1}")
-        count = {"places": 0, "whole": True, "maximum": Decimal(2_000_000_000)}
-        values = {"population": self.number(ws, 3, P4P.population, **count)}
+        count = {"places": 0, "whole": True, "maximum": Decimal(COUNT_MAX)}  # the P4P page's limits
+        values = {"population": self.number(ws, 3, P4P.population, **{**count, "maximum": Decimal(100_000_000)})}
         for index in range(4):
             row = P4P.first_quarter + index
             values[f"baseline_q{index + 1}"] = self.number(ws, 3, row, **count)
@@ -454,18 +483,18 @@ class _Reader:
                 self.expect(ws, MC["figure"], row, label)
             self.expect(ws, 1, block.comment_row, "Comment")
             values = {"code": definition.code, "position": position, "name": "", "definition": "", "source": ""}
-            for row, name, label in (
-                (block.name_row, "name", "Name of the measure"),
-                (block.definition_row, "definition", "Definition"),
-                (block.source_row, "source", "Source"),
+            for row, name, label, max_length in (
+                (block.name_row, "name", "Name of the measure", 300),
+                (block.definition_row, "definition", "Definition", 5000),
+                (block.source_row, "source", "Source", 2000),
             ):
                 if row is not None:
                     self.expect(ws, 1, row, label)
-                    values[name] = self.text(ws, 3, row)
+                    values[name] = self.text(ws, 3, row, max_length=max_length)
             values["comment"] = self.text(ws, 3, block.comment_row)
             figures = {}
             for index, row in enumerate(block.figure_rows):
-                figure = {"label": self.text(ws, MC["period"], row) if index == 0 else labels[index]}
+                figure = {"label": self.text(ws, MC["period"], row, max_length=100) if index == 0 else labels[index]}
                 numerator = denominator = None
                 if definition.has_ratio:
                     numerator = self.number(ws, MC["numerator"], row, places=3, maximum=FIGURE_MAX)

@@ -13,14 +13,20 @@ from django.utils.safestring import mark_safe
 from bcf.core.fields import (
     BREAKDOWN_ROWS_SPARE,
     LONG_TEXT_MAX,
+    CleanInputMixin,
     MoneyField,
+    NumberField,
     PercentField,
+    RevisionField,
     RowForm,
     YesNoField,
+    clean_upload_name,
     date_field,
+    named,
     numeric,
 )
 from bcf.core.uploads import check_upload
+from bcf.core.validation import COUNT_MAX, FINANCIAL_IMPACT_000S_MAX
 from plans import editions as ed
 from plans.editions.tables import (
     ANNEX2,
@@ -36,10 +42,10 @@ def field_name(key, part):
     return key.replace(".", "-") + "-" + part
 
 
-class SectionAnswersForm(forms.Form):
+class SectionAnswersForm(CleanInputMixin, forms.Form):
     """The questions of one section page, built from the edition's registry."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = RevisionField()
 
     def __init__(self, *args, section, answers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,10 +60,20 @@ class SectionAnswersForm(forms.Form):
                     continue
                 name = field_name(question.key, part)
                 self.fields[name] = self._make_field(question, part)
+                if part == ed.TEXT:
+                    self.fields[name].error_name = self._text_name(question)
                 if answer is not None and not self.is_bound:
                     self.initial[name] = getattr(answer, part)
                 names[part] = name
             self.groups.append((question, names))
+
+    def _text_name(self, question):
+        """How a message names a question's text box: "Service provider engagement must be …"."""
+        name = question.title or self.section.title
+        same = [q for q in self.section.questions if (q.title or self.section.title) == name]
+        if len(same) > 1:
+            name = f"{name}, question {question.number or same.index(question) + 1}"
+        return name[:1].upper() + name[1:]
 
     def _make_field(self, question, part):
         label = question.label_for(part)
@@ -86,7 +102,7 @@ class SectionAnswersForm(forms.Form):
         if part in (ed.PERCENT, ed.PERCENT_JOINT_CARE_PLAN):
             return PercentField(label=label, required=False, help_text="For example 3.5%")
         if part == ed.COUNT:
-            return forms.IntegerField(label=label, required=False, min_value=0, max_value=10_000_000, widget=numeric())
+            return NumberField(label=label, required=False, maximum=COUNT_MAX, widget=numeric())
         if part == ed.TOOL:
             return forms.CharField(label=label, required=False, max_length=500)
         if part in (ed.AMOUNT, ed.CARE_ACT_AMOUNT):
@@ -146,8 +162,8 @@ class SectionAnswersForm(forms.Form):
         return out
 
 
-class SummaryForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+class SummaryForm(CleanInputMixin, forms.Form):
+    revision = RevisionField()
     boundary_differences = forms.CharField(
         label="Boundary differences",
         required=False,
@@ -253,7 +269,7 @@ class DocumentForm(RowForm):
         ]
 
     def clean_file(self):
-        upload = self.cleaned_data.get("file")
+        upload = clean_upload_name(self.cleaned_data.get("file"))
         if upload:
             try:
                 self.cleaned_data["_content_type"] = check_upload(upload)
@@ -301,11 +317,14 @@ class RiskForm(RowForm):
         max_length=200,
         help_text="For example a planning unit such as NORTH NOTTINGHAMSHIRE",
     )
-    risk = forms.CharField(
-        label="There is a risk that:",
-        max_length=LONG_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Describe the risk"},
+    risk = named(
+        "The risk",
+        forms.CharField(
+            label="There is a risk that:",
+            max_length=LONG_TEXT_MAX,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            error_messages={"required": "Describe the risk"},
+        ),
     )
     rating = forms.ChoiceField(
         label="Risk rating",
@@ -340,12 +359,12 @@ class RiskForm(RowForm):
         choices=[(str(n), str(n)) for n in range(1, 6)],
         help_text="1 is the least impact, 5 the greatest",
     )
-    financial_impact_000s = forms.DecimalField(
+    financial_impact_000s = NumberField(
         label="Financial impact (£000s, optional)",
+        error_name="Financial impact",
         required=False,
-        max_digits=12,
-        decimal_places=1,
-        min_value=0,
+        places=1,
+        maximum=FINANCIAL_IMPACT_000S_MAX,
         widget=numeric(decimal=True),
     )
     impact_falls_on = forms.CharField(
@@ -416,27 +435,36 @@ class ProviderCommentaryForm(RowForm):
     )
     ceo = forms.CharField(label=ANNEX2["ceo"], required=False, max_length=200)
     signature = forms.CharField(label=ANNEX2["signature"], required=False, max_length=300)
-    nel_2013_14_outturn = forms.IntegerField(
-        label=ANNEX2["nel_2013_14_outturn"], required=False, min_value=0, widget=numeric()
+    nel_2013_14_outturn = NumberField(
+        label=ANNEX2["nel_2013_14_outturn"], error_name="The 2013/14 outturn", required=False, maximum=COUNT_MAX
     )
-    nel_2014_15_plan = forms.IntegerField(
-        label=ANNEX2["nel_2014_15_plan"], required=False, min_value=0, widget=numeric()
+    nel_2014_15_plan = NumberField(
+        label=ANNEX2["nel_2014_15_plan"], error_name="The 2014/15 plan", required=False, maximum=COUNT_MAX
     )
-    nel_2015_16_plan = forms.IntegerField(
-        label=ANNEX2["nel_2015_16_plan"], required=False, min_value=0, widget=numeric()
+    nel_2015_16_plan = NumberField(
+        label=ANNEX2["nel_2015_16_plan"], error_name="The 2015/16 plan", required=False, maximum=COUNT_MAX
     )
-    prevented_2014_15 = forms.IntegerField(
-        label=ANNEX2["prevented_2014_15"], required=False, min_value=0, widget=numeric()
+    prevented_2014_15 = NumberField(
+        label=ANNEX2["prevented_2014_15"],
+        error_name="Admissions to prevent in 2014/15",
+        required=False,
+        maximum=COUNT_MAX,
     )
-    prevented_2015_16 = forms.IntegerField(
-        label=ANNEX2["prevented_2015_16"], required=False, min_value=0, widget=numeric()
+    prevented_2015_16 = NumberField(
+        label=ANNEX2["prevented_2015_16"],
+        error_name="Admissions to prevent in 2015/16",
+        required=False,
+        maximum=COUNT_MAX,
     )
     agrees = YesNoField(label=ANNEX2["agrees"], required=False)
-    disagreement = forms.CharField(
-        label=ANNEX2["disagreement"],
-        required=False,
-        max_length=LONG_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
+    disagreement = named(
+        "Why you do not agree",
+        forms.CharField(
+            label=ANNEX2["disagreement"],
+            required=False,
+            max_length=LONG_TEXT_MAX,
+            widget=forms.Textarea(attrs={"rows": 5}),
+        ),
     )
 
     def build_layout(self):

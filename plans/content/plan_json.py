@@ -6,7 +6,7 @@ offending value (for example `risks[3].likelihood`) and nothing is created.
 
 import datetime
 import json
-from decimal import Decimal
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -15,6 +15,15 @@ from jsonschema import Draft202012Validator
 
 from bcf.core.imports import PlanImportError
 from bcf.core.money import ParseError, parse_money
+from bcf.core.validation import (
+    COUNT_MAX,
+    FINANCIAL_IMPACT_000S_MAX,
+    JSON_MAX_PROBLEMS,
+    InvalidInput,
+    check_number,
+    json_path,
+    json_tree_problems,
+)
 from metrics.part2_json import import_part2, prepare_part2
 from plans import editions as ed
 from plans.content.document import (
@@ -42,6 +51,27 @@ from schemes.models import ANNEX1_FIELDS, Milestone, Scheme
 SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "plan.schema.json"
 
 
+class _Problems:
+    """Collects the problems of a document, row by row, so an import reports them all at once."""
+
+    def __init__(self):
+        self.items = []
+
+    @contextmanager
+    def row(self):
+        try:
+            yield
+        except PlanImportError as exc:
+            self.items.extend(exc.problems)
+
+    def add(self, path, message):
+        self.items.append((path, message))
+
+    def raise_if_any(self):
+        if self.items:
+            raise PlanImportError(None, problems=self.items[:JSON_MAX_PROBLEMS])
+
+
 def export_json(plan):
     return json.dumps(plan_document(plan_view(plan)), indent=2, ensure_ascii=False) + "\n"
 
@@ -49,22 +79,47 @@ def export_json(plan):
 # --- import -----------------------------------------------------------------------------------------
 
 
-def _path(parts):
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+_path = json_path
+
+
+def _schema_message(error):
+    """jsonschema's message, without repeating a long or hostile value back."""
+    if error.validator == "maxLength":
+        return f"must be {error.validator_value:,} characters or fewer"
+    if error.validator == "maxItems":
+        return f"must have {error.validator_value:,} items or fewer"
+    if error.validator == "maximum":
+        return f"must be {error.validator_value:,} or less"
+    if error.validator == "minimum":
+        return f"must be {error.validator_value:,} or more"
+    if error.validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return f"must be {' or '.join(str(t) for t in expected)}"
+    if error.validator == "pattern":
+        return "is not in the expected form"
+    return error.message if len(error.message) <= 300 else error.message[:300] + "…"
 
 
 def validate_document(doc):
-    """Schema errors as (path, message), in document order."""
+    """Problems as (path, message), in document order: values no form would accept anywhere (NaN,
+    control characters, excessive nesting or length), then the schema's limits for each field."""
+    problems = json_tree_problems(doc)
+    if any("nested" in message for _path, message in problems):
+        return problems  # too deep to hand to the schema validator, which recurses
     schema = json.loads(SCHEMA_PATH.read_text())
     validator = Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
-    return [(_path(e.absolute_path), e.message) for e in errors]
+    problems += [(_path(e.absolute_path), _schema_message(e)) for e in errors[:JSON_MAX_PROBLEMS]]
+    return sorted(set(problems), key=problems.index)[:JSON_MAX_PROBLEMS]
+
+
+def _number_in(value, path, *, minimum=0, maximum, places=0):
+    if value is None:
+        return None
+    try:
+        return check_number(value, name="the number", minimum=minimum, maximum=maximum, places=places)
+    except InvalidInput as exc:
+        raise PlanImportError(path, str(exc).removeprefix("the number ")) from None
 
 
 def _money_in(value, path):
@@ -118,89 +173,67 @@ def _check_text_limits(doc):
 
 
 def _prepare(doc):
-    """Check the document and turn it into model values, without touching the database."""
+    """Check the document and turn it into model values, without touching the database. Every
+    problem found is reported (PlanImportError.problems), not only the first."""
     if not isinstance(doc, dict):
         raise PlanImportError("", "the document must be a JSON object")
     if doc.get("format") != FORMAT:
-        raise PlanImportError("format", f"expected “{FORMAT}”, found {doc.get('format')!r}")
+        raise PlanImportError("format", f"expected “{FORMAT}”, found {str(doc.get('format'))[:40]!r}")
     problems = validate_document(doc)
     if problems:
-        path, message = problems[0]
-        raise PlanImportError(path, message)
+        raise PlanImportError(None, problems=problems)
     _check_text_limits(doc)
+    found = _Problems()
     edition = get_edition(doc["edition"])
     rounds = [code for code, _, _ in edition.rounds]
     if doc["round"] not in rounds:
-        raise PlanImportError("round", f"edition {edition.code} has the rounds {', '.join(rounds)}")
+        found.add("round", f"edition {edition.code} has the rounds {', '.join(rounds)}")
     hwb = doc["hwb"]
     if len(set(hwb["ccgs"])) != len(hwb["ccgs"]):
-        raise PlanImportError("hwb.ccgs", "a CCG is listed twice")
+        found.add("hwb.ccgs", "a CCG is listed twice")
     unit_names = set()
     for i, unit in enumerate(hwb.get("planning_units", [])):
         if unit["name"] in unit_names:
-            raise PlanImportError(f"hwb.planning_units[{i}].name", "two planning units have this name")
+            found.add(f"hwb.planning_units[{i}].name", "two planning units have this name")
         unit_names.add(unit["name"])
         for j, ccg in enumerate(unit.get("ccgs", [])):
             if ccg not in hwb["ccgs"]:
-                raise PlanImportError(f"hwb.planning_units[{i}].ccgs[{j}]", f"“{ccg}” is not one of the plan's CCGs")
+                found.add(f"hwb.planning_units[{i}].ccgs[{j}]", f"“{ccg}” is not one of the plan's CCGs")
 
     summary = doc.get("summary", {})
     minimum = summary.get("minimum_pooled_budget", {})
     total = summary.get("total_agreed_pooled_budget", {})
     plan_values = {
         "boundary_differences": summary.get("boundary_differences", ""),
-        "date_agreed_at_hwb": _date_in(summary.get("date_agreed_at_hwb"), "summary.date_agreed_at_hwb"),
         "date_agreed_note": summary.get("date_agreed_note", ""),
-        "minimum_2014_15": _money_in(minimum.get("2014/15"), "summary.minimum_pooled_budget.2014/15"),
-        "minimum_2015_16": _money_in(minimum.get("2015/16"), "summary.minimum_pooled_budget.2015/16"),
-        "total_agreed_2014_15": _money_in(total.get("2014/15"), "summary.total_agreed_pooled_budget.2014/15"),
-        "total_agreed_2015_16": _money_in(total.get("2015/16"), "summary.total_agreed_pooled_budget.2015/16"),
         "total_agreed_note": summary.get("total_agreed_note", ""),
     }
+    for name, value, path, read in (
+        ("date_agreed_at_hwb", summary.get("date_agreed_at_hwb"), "summary.date_agreed_at_hwb", _date_in),
+        ("minimum_2014_15", minimum.get("2014/15"), "summary.minimum_pooled_budget.2014/15", _money_in),
+        ("minimum_2015_16", minimum.get("2015/16"), "summary.minimum_pooled_budget.2015/16", _money_in),
+        ("total_agreed_2014_15", total.get("2014/15"), "summary.total_agreed_pooled_budget.2014/15", _money_in),
+        ("total_agreed_2015_16", total.get("2015/16"), "summary.total_agreed_pooled_budget.2015/16", _money_in),
+    ):
+        with found.row():
+            plan_values[name] = read(value, path)
 
     answers = []
     for key, parts in doc.get("answers", {}).items():
-        path = f"answers.{key}"
         if key in HEADING_ONLY_KEYS:
             continue
-        try:
-            question = edition.question(key)
-        except KeyError:
-            raise PlanImportError(path, f"not a question of edition {edition.code}") from None
-        values = {}
-        for part, value in parts.items():
-            if part not in question.parts:
-                if value in (None, "", []):
-                    continue
-                raise PlanImportError(
-                    f"{path}.{part}", f"this question has no {part} (it has {', '.join(question.parts)})"
-                )
-            part_path = f"{path}.{part}"
-            if part in (ed.AMOUNT, ed.CARE_ACT_AMOUNT):
-                value = _money_in(value, part_path)
-            elif part == ed.DATE:
-                value = _date_in(value, part_path)
-            elif part in (ed.PERCENT, ed.PERCENT_JOINT_CARE_PLAN):
-                value = None if value is None else Decimal(str(value))
-            elif part == ed.BREAKDOWN:
-                value = [
-                    {"label": line["label"], "amount": f"{_money_in(line['amount'], f'{part_path}[{i}].amount'):.2f}"}
-                    for i, line in enumerate(value)
-                ]
-            elif part in (ed.TEXT, ed.TOOL) and value is None:
-                value = ""
-            values[part] = value
-        answers.append((key, values))
+        with found.row():
+            answers.append((key, _answer_in(edition, key, parts)))
 
     refs = set()
     schemes = []
     for i, scheme in enumerate(doc.get("schemes", [])):
         if scheme["ref"].lower() in refs:
-            raise PlanImportError(f"schemes[{i}].ref", f"scheme reference “{scheme['ref']}” is used twice")
+            found.add(f"schemes[{i}].ref", f"scheme reference “{scheme['ref']}” is used twice")
         refs.add(scheme["ref"].lower())
         unit = scheme.get("planning_unit")
         if unit and unit not in unit_names:
-            raise PlanImportError(f"schemes[{i}].planning_unit", f"“{unit}” is not a planning unit of the plan")
+            found.add(f"schemes[{i}].planning_unit", f"“{unit}” is not a planning unit of the plan")
         annex1 = scheme.get("annex1") or {}
         schemes.append(
             {
@@ -216,62 +249,78 @@ def _prepare(doc):
     milestones = []
     for i, m in enumerate(doc.get("milestones", [])):
         if m["number"] in numbers:
-            raise PlanImportError(f"milestones[{i}].number", f"milestone {m['number']} appears twice")
+            found.add(f"milestones[{i}].number", f"milestone {m['number']} appears twice")
         numbers.add(m["number"])
-        milestones.append(
-            {
-                "number": m["number"],
-                "theme": m.get("theme", ""),
-                "scheme_ref": m.get("scheme_ref") or "",
-                "task": m["task"],
-                "depends_on": sorted(set(m.get("depends_on", []))),
-                "start": _month_in(m.get("start"), f"milestones[{i}].start"),
-                "end": _month_in(m.get("end"), f"milestones[{i}].end"),
-                "period": m.get("period", ""),
-            }
-        )
+        with found.row():
+            milestones.append(
+                {
+                    "number": _number_in(m["number"], f"milestones[{i}].number", minimum=1, maximum=9999),
+                    "theme": m.get("theme", ""),
+                    "scheme_ref": m.get("scheme_ref") or "",
+                    "task": m["task"],
+                    "depends_on": sorted({int(n) for n in m.get("depends_on", [])}),
+                    "start": _month_in(m.get("start"), f"milestones[{i}].start"),
+                    "end": _month_in(m.get("end"), f"milestones[{i}].end"),
+                    "period": m.get("period", ""),
+                }
+            )
 
     risks = []
-    for r in doc.get("risks", []):
-        fi = r.get("financial_impact_000s")
-        risks.append(
-            {
-                "group": r.get("group", ""),
-                "risk": r["risk"],
-                "rating": r.get("rating") or "",
-                "impact_level": (r.get("impact_level") or "").upper(),
-                "likelihood_level": (r.get("likelihood_level") or "").upper(),
-                "likelihood": r.get("likelihood"),
-                "impact": r.get("impact"),
-                "financial_impact_000s": None if fi is None else Decimal(str(fi)),
-                "impact_falls_on": r.get("impact_falls_on", ""),
-                "leads": list(r.get("leads", [])),
-                "mitigation": r.get("mitigation", ""),
-            }
-        )
+    for i, r in enumerate(doc.get("risks", [])):
+        with found.row():
+            risks.append(
+                {
+                    "group": r.get("group", ""),
+                    "risk": r["risk"],
+                    "rating": r.get("rating") or "",
+                    "impact_level": (r.get("impact_level") or "").upper(),
+                    "likelihood_level": (r.get("likelihood_level") or "").upper(),
+                    "likelihood": _number_in(r.get("likelihood"), f"risks[{i}].likelihood", minimum=1, maximum=5),
+                    "impact": _number_in(r.get("impact"), f"risks[{i}].impact", minimum=1, maximum=5),
+                    "financial_impact_000s": _number_in(
+                        r.get("financial_impact_000s"),
+                        f"risks[{i}].financial_impact_000s",
+                        maximum=FINANCIAL_IMPACT_000S_MAX,
+                        places=1,
+                    ),
+                    "impact_falls_on": r.get("impact_falls_on", ""),
+                    "leads": list(r.get("leads", [])),
+                    "mitigation": r.get("mitigation", ""),
+                }
+            )
 
     documents = [
         {"ref": d.get("ref", ""), "title": d["title"], "synopsis": d.get("synopsis", "")}
         for d in doc.get("related_documents", [])
     ]
     providers = []
-    for c in doc.get("provider_commentaries", []):
+    for i, c in enumerate(doc.get("provider_commentaries", [])):
         nel, prevented = c.get("nel_ffces", {}), c.get("prevented", {})
-        providers.append(
-            {
-                "provider": c["provider"],
-                "ceo": c.get("ceo", ""),
-                "signature": c.get("signature", ""),
-                "nel_2013_14_outturn": nel.get("2013/14 outturn"),
-                "nel_2014_15_plan": nel.get("2014/15 plan"),
-                "nel_2015_16_plan": nel.get("2015/16 plan"),
-                "prevented_2014_15": prevented.get("2014/15"),
-                "prevented_2015_16": prevented.get("2015/16"),
-                "agrees": c.get("agrees"),
-                "disagreement": c.get("disagreement", ""),
-            }
-        )
-    part2 = prepare_part2(doc.get("part2") or {}, edition=edition.code)
+        path = f"provider_commentaries[{i}]"
+        with found.row():
+            providers.append(
+                {
+                    "provider": c["provider"],
+                    "ceo": c.get("ceo", ""),
+                    "signature": c.get("signature", ""),
+                    **{
+                        name: _number_in(source.get(key), f"{path}.{group}.{key}", maximum=COUNT_MAX)
+                        for name, source, group, key in (
+                            ("nel_2013_14_outturn", nel, "nel_ffces", "2013/14 outturn"),
+                            ("nel_2014_15_plan", nel, "nel_ffces", "2014/15 plan"),
+                            ("nel_2015_16_plan", nel, "nel_ffces", "2015/16 plan"),
+                            ("prevented_2014_15", prevented, "prevented", "2014/15"),
+                            ("prevented_2015_16", prevented, "prevented", "2015/16"),
+                        )
+                    },
+                    "agrees": c.get("agrees"),
+                    "disagreement": c.get("disagreement", ""),
+                }
+            )
+    part2 = None
+    with found.row():
+        part2 = prepare_part2(doc.get("part2") or {}, edition=edition.code)
+    found.raise_if_any()
     return {
         "part2": part2,
         "edition": edition.code,
@@ -285,6 +334,42 @@ def _prepare(doc):
         "documents": documents,
         "providers": providers,
     }
+
+
+def _answer_in(edition, key, parts):
+    """The model values of one answer; raises PlanImportError with every problem of its parts."""
+    path = f"answers.{key}"
+    try:
+        question = edition.question(key)
+    except KeyError:
+        raise PlanImportError(path, f"not a question of edition {edition.code}") from None
+    found = _Problems()
+    values = {}
+    for part, value in parts.items():
+        part_path = f"{path}.{part}"
+        if part not in question.parts:
+            if value not in (None, "", []):
+                found.add(part_path, f"this question has no {part} (it has {', '.join(question.parts)})")
+            continue
+        with found.row():
+            if part in (ed.AMOUNT, ed.CARE_ACT_AMOUNT):
+                value = _money_in(value, part_path)
+            elif part == ed.DATE:
+                value = _date_in(value, part_path)
+            elif part in (ed.PERCENT, ed.PERCENT_JOINT_CARE_PLAN):
+                value = _number_in(value, part_path, maximum=100, places=3)
+            elif part == ed.COUNT:
+                value = _number_in(value, part_path, maximum=COUNT_MAX)
+            elif part == ed.BREAKDOWN:
+                value = [
+                    {"label": line["label"], "amount": f"{_money_in(line['amount'], f'{part_path}[{i}].amount'):.2f}"}
+                    for i, line in enumerate(value)
+                ]
+            elif part in (ed.TEXT, ed.TOOL) and value is None:
+                value = ""
+            values[part] = value
+    found.raise_if_any()
+    return values
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from bcf.core.auth import SAVED_DRAFT_KEY, signed_in_required
 from bcf.core.issues import errors, warnings
 from bcf.core.markup import render_markup
+from bcf.core.validation import clean_filename
 from plans import editing
 from plans import editions as ed
 from plans.access import can_edit as can_edit_plan
@@ -497,7 +498,7 @@ def document_download(request, plan_id, row_id):
         document.file.open("rb"),
         content_type=document.content_type or "application/octet-stream",
         as_attachment=not (document.is_image and request.GET.get("inline") == "1"),
-        filename=document.original_filename or "document",
+        filename=clean_filename(document.original_filename, default="document"),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"

@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
+from bcf.core.fields import CleanInputMixin, NumberField
 from plans.models import AssuranceOutcomeChoice, PlanStatus
 from plans.review.selectors import NO_OUTCOME
 from plans.review.services import COMMENT_MAX
@@ -11,7 +12,7 @@ from plans.review.services import COMMENT_MAX
 TEXT_MAX = 5000
 
 
-class AreaFilterForm(forms.Form):
+class AreaFilterForm(CleanInputMixin, forms.Form):
     """The list's filters, from the query string: an unknown value is ignored, never an error page."""
 
     state = forms.ChoiceField(label="State", required=False, choices=[("", "Any state"), *PlanStatus.choices])
@@ -32,17 +33,20 @@ class AreaFilterForm(forms.Form):
         return {name: data.get(name) or "" for name in ("state", "outcome", "late", "sort")}
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanInputMixin, forms.Form):
     text = forms.CharField(
         label="Comment",
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter your comment", "max_length": f"Keep it to {COMMENT_MAX:,} characters"},
+        error_messages={
+            "required": "Enter your comment",
+            "max_length": f"Your comment must be {COMMENT_MAX:,} characters or fewer",
+        },
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = NumberField(required=False, minimum=1, maximum=2**31 - 1, widget=forms.HiddenInput)
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(CleanInputMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Assurance outcome",
         choices=AssuranceOutcomeChoice.choices,

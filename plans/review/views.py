@@ -20,10 +20,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bcf.core.issues import errors, warnings
+from bcf.core.validation import clean_filename
 from plans import access, deadlines
 from plans.access import Action, plan_for_user, user_roles_for_plan
 from plans.content.checks import check_plan
 from plans.content.selectors import plan_view
+from plans.context_processors import carry_form_error
 from plans.models import PlanStatus, Role, SectionComment, Submission
 from plans.review import services as review
 from plans.review.forms import AreaFilterForm, CommentForm, OutcomeForm
@@ -105,13 +107,15 @@ def area_zip(request):
     """Every stored file of every submitted version of the reviewer's area, exactly as stored."""
     _require_reviewer(request.user)
     buffer = io.BytesIO()
+    used = set()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for stored in area_submitted_files(request.user).iterator(chunk_size=50):
             if not workflow.file_is_intact(stored):
                 log.error("Stored file %s does not match its SHA-256; left out of the zip", stored.pk)
                 continue
             folder = slugify(stored.submission.plan.hwb.name)
-            archive.writestr(f"{folder}/{stored.filename}", bytes(stored.content))
+            name = unique_entry_name(f"{folder}/{clean_filename(stored.filename)}", used)
+            archive.writestr(name, bytes(stored.content))
     content = buffer.getvalue()
     response = HttpResponse(content, content_type="application/zip")
     name = f"bcf-area-plans-{timezone.localdate():%Y-%m-%d}.zip"
@@ -119,6 +123,20 @@ def area_zip(request):
     response["Content-Length"] = str(len(content))
     response["Cache-Control"] = "private, max-age=0"
     return response
+
+
+def unique_entry_name(name, used):
+    """`name`, or "name (2).ext", "name (3).ext"… when it is already in the zip: unzipping would keep
+    only one of two entries with the same name (two plans with the same name and version label)."""
+    candidate, number = name, 1
+    stem, dot, ext = name.rpartition(".")
+    if not dot or "/" in ext:
+        stem, dot, ext = name, "", ""
+    while candidate.lower() in used:
+        number += 1
+        candidate = f"{stem} ({number}){dot}{ext}"
+    used.add(candidate.lower())
+    return candidate
 
 
 def _reviewer_plan(request, plan_id):
@@ -165,10 +183,22 @@ def plan_review(request, plan_id):
 def comment_add(request, plan_id, slug):
     plan = plan_for_user(request.user, plan_id)
     form = CommentForm(request.POST)
-    back = reverse("plans:section", args=[plan.pk, slug]) + "#comments"
+    section = reverse("plans:section", args=[plan.pk, slug])
+    back = section + "#comments"
     if not form.is_valid():
-        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(back)
+        # GOV.UK pattern: the message goes in the page's error summary and next to the box, with the
+        # typed text kept, rather than in a banner far above the box.
+        parent = request.POST.get("parent", "")
+        field_id = f"reply-{parent}" if parent.isascii() and parent.isdigit() else "new-comment"
+        problems = [e for errs in form.errors.values() for e in errs]
+        carry_form_error(
+            request,
+            path=section,
+            field_id=field_id,
+            message=problems[0],
+            value=str(request.POST.get("text", ""))[:20000],
+        )
+        return redirect(f"{section}#{field_id}")
     parent = None
     if form.cleaned_data.get("parent"):
         parent = SectionComment.objects.filter(pk=form.cleaned_data["parent"], plan=plan).first()

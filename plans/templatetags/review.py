@@ -13,10 +13,20 @@ register = template.Library()
 def section_comment_threads(context, plan, slug):
     user = context["request"].user
     roles = user_roles_for_plan(user, plan)
+    carried = context.get("carried_error") or {}
+
+    def box(field_id):
+        """The comment box's error and kept text when a comment posted from it was refused."""
+        if carried.get("field_id") == field_id:
+            return {"id": field_id, "error": carried.get("message"), "value": carried.get("value", "")}
+        return {"id": field_id, "error": None, "value": ""}
+
+    threads = [(thread, replies, box(f"reply-{thread.pk}")) for thread, replies in section_comments(plan).get(slug, [])]
     return {
         "plan": plan,
         "slug": slug,
-        "threads": section_comments(plan).get(slug, []),
+        "threads": threads,
+        "new_box": box("new-comment"),
         "can_start": can(user, Action.START_COMMENT, plan, roles),
         "can_reply": can(user, Action.REPLY, plan, roles),
         "can_answer": can(user, Action.ANSWER_COMMENT, plan, roles),

@@ -4,6 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
+from bcf.core.fields import CleanInputMixin
+
 REASON_MAX = 2000
 
 
@@ -14,7 +16,7 @@ def _helper(*fields):
     return helper
 
 
-class SignForm(forms.Form):
+class SignForm(CleanInputMixin, forms.Form):
     organisations = forms.MultipleChoiceField(
         label="Who are you signing for?",
         help_text="Select each organisation you are signing the plan on behalf of.",
@@ -31,7 +33,7 @@ class SignForm(forms.Form):
         self.helper = _helper(Field.checkboxes("organisations", legend_size=Size.MEDIUM))
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(CleanInputMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you declining to sign the plan?",
         help_text="The editors will see this and it is kept in the plan's history.",
@@ -48,14 +50,14 @@ class DeclineForm(forms.Form):
         self.helper = _helper(Field.textarea("reason", rows=5, label_size=Size.MEDIUM, max_characters=REASON_MAX))
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(CleanInputMixin, forms.Form):
     reason = forms.CharField(
         label="What needs to change? (optional)",
         help_text="The signatories whose signatures are voided will see this.",
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep it to 500 characters or fewer"},
+        error_messages={"max_length": "What needs to change must be 500 characters or fewer"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -63,7 +65,7 @@ class ReopenForm(forms.Form):
         self.helper = _helper(Field.textarea("reason", rows=3, label_size=Size.SMALL))
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(CleanInputMixin, forms.Form):
     reasons = forms.CharField(
         label="Why is the plan being returned?",
         help_text="The plan's editors are emailed these reasons.",
@@ -80,7 +82,7 @@ class ReturnForm(forms.Form):
         self.helper = _helper(Field.textarea("reasons", rows=6, label_size=Size.MEDIUM))
 
 
-class ResubmitForm(forms.Form):
+class ResubmitForm(CleanInputMixin, forms.Form):
     target = forms.ChoiceField(
         label="Which round is the new version for?",
         widget=forms.RadioSelect,
@@ -102,7 +104,7 @@ class ResubmitForm(forms.Form):
         return self.targets[self.cleaned_data["target"]]
 
 
-class CompareForm(forms.Form):
+class CompareForm(CleanInputMixin, forms.Form):
     old = forms.TypedChoiceField(label="Earlier version", coerce=int)
     new = forms.TypedChoiceField(label="Later version", coerce=int)
 

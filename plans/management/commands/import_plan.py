@@ -1,10 +1,9 @@
 """Create a DRAFT plan from a bcf-plan/1 JSON file and print its id on the last line."""
 
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from bcf.core.imports import PlanImportError
+from bcf.core.validation import JSON_MAX_BYTES, InvalidInput, load_json
 from plans.content.plan_json import import_plan
 
 
@@ -16,16 +15,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            with open(options["file"], encoding="utf-8") as handle:
-                doc = json.load(handle)
+            with open(options["file"], "rb") as handle:
+                # One byte past the limit is enough to refuse an oversized file without reading it all.
+                doc = load_json(handle.read(JSON_MAX_BYTES + 1))
         except OSError as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise CommandError(
-                f"{options['file']} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{options['file']} is not UTF-8 text") from None
+        except InvalidInput as exc:
+            raise CommandError(f"{options['file']} was not imported: {exc}") from None
         try:
             plan = import_plan(doc)
         except PlanImportError as exc:
