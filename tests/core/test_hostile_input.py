@@ -45,7 +45,7 @@ from tests.test_url_role_matrix import patterns
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FILE_NAMES = ["invoice\u202egnp.exe", "a\x00b.png", "../../etc/passwd", "x" * 300 + ".png", "chart.png", "\u2066.png"]
 ROW_MODELS = {
-    "plans:annex1": Scheme,
+    "schemes:annex1": Scheme,
     "metrics:expenditure_edit": ExpenditureRow,
     "metrics:expenditure_remove": ExpenditureRow,
     "metrics:benefits_edit": BenefitRow,
