@@ -75,6 +75,7 @@ def main():
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),
         "LOGIN_FAILURE_LIMIT": "1000",
+        "LOGIN_ADDRESS_FAILURE_LIMIT": "1000",
     }
     setup = subprocess.run(
         [PY, "-m", "tests.bench.load_setup", str(editors), str(reviewers), str(submitters)],
