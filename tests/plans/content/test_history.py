@@ -31,7 +31,7 @@ class TestHistoryPage:
             plan=plan,
             user=user,
             section="conditions-social-care",
-            revision=None,
+            revision=section_revision(plan, "conditions-social-care"),
             values={"conditions.social_care_amount": {"amount": Decimal("33971484.00")}},
         )
         client.force_login(user)
