@@ -86,14 +86,17 @@ class CleanInputMixin:
             return
         field._govuk_messages_set = True
         name = error_name(field, html_name)
+        # Django fills the length and choice messages in with "%" formatting: a label such as
+        # "Percentage (%)" must not be read there as a format character.
+        formatted = name.replace("%", "%%")
         messages = field.error_messages
         max_length = getattr(field, "max_length", None)
         if max_length and "max_length" not in messages:  # a message set by the form itself is kept
-            messages["max_length"] = f"{name} must be {max_length:,} characters or fewer"
+            messages["max_length"] = f"{formatted} must be {max_length:,} characters or fewer"
         if str(messages.get("required")) == _DJANGO_REQUIRED:
             messages["required"] = f"Enter {_lower_first(name)}"
         if "invalid_choice" in messages and str(messages["invalid_choice"]).startswith("Select a valid choice"):
-            messages["invalid_choice"] = "Choose one of the options given for " + _lower_first(name)
+            messages["invalid_choice"] = "Choose one of the options given for " + _lower_first(formatted)
         if isinstance(field, forms.IntegerField) and str(messages.get("invalid")) == "Enter a whole number.":
             messages["invalid"] = f"{name} must be a whole number"
 

@@ -252,3 +252,16 @@ def test_minus_zero_is_saved_as_zero(editor):
     assert response.status_code == 302
     plan.refresh_from_db()
     assert str(plan.minimum_2014_15) == "0.00"
+
+
+@pytest.mark.django_db
+def test_a_label_with_a_percent_sign_does_not_break_its_length_message(editor):
+    """Found by the hypothesis test of section forms: "Percentage (%)" read as a format character."""
+    plan = PlanFactory()
+    client = editor(plan)
+    url = reverse("plans:section", args=[plan.pk, "joint-assessment"])
+    names = set(re.findall(r'name="([^"]*percent[^"]*)"', client.get(url).content.decode()))
+    assert names
+    response = client.post(url, {"revision": 0, **dict.fromkeys(names, "0" * 21)})
+    assert response.status_code == 400
+    assert "characters or fewer" in text_of(response)
