@@ -499,28 +499,24 @@ class ProviderCommentaryForm(RowForm):
         return data
 
 
-class RiskScoresForm(forms.Form):
+class RiskScoresForm(CleanInputMixin, forms.Form):
     """Likelihood and potential impact (1-5) of every risk of the plan, on one page."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = RevisionField()
 
     def __init__(self, *args, risks, **kwargs):
         super().__init__(*args, **kwargs)
         self.risks = risks
         for risk in risks:
             for name, label in (("likelihood", "Likelihood"), ("impact", "Potential impact")):
-                field = forms.IntegerField(
+                field = NumberField(  # ASCII digits only, 1 to 5 ("The likelihood of risk 3 must be between 1 and 5")
                     label=f"{label} of risk {risk.position}",
-                    min_value=1,
-                    max_value=5,
+                    error_name=f"The {label.lower()} of risk {risk.position}",
+                    minimum=1,
+                    maximum=5,
                     required=True,
                     widget=numeric(),
-                    error_messages={
-                        "required": f"Enter the {label.lower()} of risk {risk.position}, from 1 to 5",
-                        "invalid": f"Enter the {label.lower()} of risk {risk.position} as a whole number from 1 to 5",
-                        "min_value": f"The {label.lower()} of risk {risk.position} must be from 1 to 5",
-                        "max_value": f"The {label.lower()} of risk {risk.position} must be from 1 to 5",
-                    },
+                    error_messages={"required": f"Enter the {label.lower()} of risk {risk.position}, from 1 to 5"},
                 )
                 self.fields[f"{name}_{risk.pk}"] = field
                 self.initial[f"{name}_{risk.pk}"] = getattr(risk, name) or getattr(risk, f"proposed_{name}")

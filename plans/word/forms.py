@@ -4,6 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
+from bcf.core.fields import CleanInputMixin
+
 from ..editions import EDITION_CHOICES, ROUND_CHOICES, get_edition, question_label
 from ..models import Plan, PlanStatus
 from .importer import parse_document
@@ -17,7 +19,7 @@ class BoardChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class WordUploadForm(forms.Form):
+class WordUploadForm(CleanInputMixin, forms.Form):
     hwb = BoardChoiceField(
         queryset=None,
         label="Which Health and Wellbeing Board is the plan for?",
@@ -114,7 +116,7 @@ def place_choices(edition_code):
     return choices
 
 
-class WordReviewForm(forms.Form):
+class WordReviewForm(CleanInputMixin, forms.Form):
     """One choice per unplaced passage: a question to put it in, or discard (the default)."""
 
     def __init__(self, *args, draft, **kwargs):
