@@ -78,7 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "plans.context_processors.service",
-                "plans.context_processors.carried_form_error",
+                "bcf.core.carried.carried_form_error",
             ],
         },
     },

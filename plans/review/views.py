@@ -19,13 +19,13 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bcf.core.carried import carry_form_error
 from bcf.core.issues import errors, warnings
 from bcf.core.validation import clean_filename
 from plans import access, deadlines
 from plans.access import Action, plan_for_user, user_roles_for_plan
 from plans.content.checks import check_plan
 from plans.content.selectors import plan_view
-from plans.context_processors import carry_form_error
 from plans.models import PlanStatus, Role, SectionComment, Submission
 from plans.review import services as review
 from plans.review.forms import AreaFilterForm, CommentForm, OutcomeForm
