@@ -250,6 +250,19 @@ class RelatedDocument(models.Model):
     def is_image(self):
         return self.content_type in ("image/png", "image/jpeg")
 
+    def save(self, *args, **kwargs):
+        # Every stored file has its SHA-256 recorded, however it came (the form records it at upload).
+        if self.file and not self.sha256:
+            handle = self.file.file if not self.file._committed else self.file.open("rb")
+            try:
+                handle.seek(0)
+                self.sha256 = file_sha256(handle)
+                handle.seek(0)
+            finally:
+                if self.file._committed:
+                    self.file.close()
+        super().save(*args, **kwargs)
+
     def file_is_intact(self):
         """The stored bytes are still the ones uploaded (their SHA-256 is the one recorded)."""
         if not self.file:
