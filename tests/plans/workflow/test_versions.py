@@ -16,7 +16,7 @@ from plans.content.document import plan_document
 from plans.content.selectors import plan_view
 from plans.content.services import answers_save, summary_save
 from plans.editing import row_delete, row_save, section_revision
-from plans.models import Answer, ChangeRecord, Plan, PlanStatus, RelatedDocument, Risk, Submission
+from plans.models import Answer, ChangeRecord, Plan, PlanStatus, RelatedDocument, Risk, Submission, UnplacedAnswer
 from plans.outputs.compare import compare_documents, text_diff, version_document
 from plans.workflow import services as workflow
 from schemes.models import Scheme
@@ -97,11 +97,16 @@ class TestResubmission:
         new_answers = {a.key: a for a in Answer.objects.filter(plan=new)}
         for key in ("vision.vision", "conditions.seven_day", "conditions.social_care_definition"):
             assert new_answers[key].text == old_answers[key].text, key
-        assert "vision.aims" not in new_answers  # not a question of the September template
+        assert "vision.aims" not in new_answers  # not a question of the September template...
+        # ...so its answer goes where plans/editions/moves.py says: 2 b) outcomes; 2 d) to 8 c).
+        assert new_answers["vision.outcomes"].text == old_answers["vision.aims"].text
+        assert new_answers["engagement.acute_implications"].text == old_answers["schemes.acute_implications"].text
         assert [s.ref for s in Scheme.objects.filter(plan=new)] == ["T1", "T2", "T3", "T4", "T5", "T6"]
         assert Risk.objects.filter(plan=new).count() == Risk.objects.filter(plan=submitted).count()
+        # What has no place in the new template is kept beside the plan, and the history says so.
+        assert UnplacedAnswer.objects.filter(plan=new, key="conditions.open_apis").exists()
         left_behind = ChangeRecord.objects.get(plan=new, field="Not carried over to the new edition").old
-        assert "vision.aims" in left_behind and "schemes.acute_implications" in left_behind
+        assert "kept on the plan page" in left_behind
         # The submitted version is unchanged and still answers its own questions.
         assert "vision.aims" in {a.key for a in Answer.objects.filter(plan=submitted)}
 
@@ -123,6 +128,11 @@ class TestResubmission:
         assert response.status_code == 400
         assert "Choose which round the new version is for" in text_of(response)
         response = client.post(reverse("workflow:resubmit", args=[returned.pk]), {"target": "2014-09/revised"})
+        assert "Check what moves to the new template" in text_of(response)  # a preview first, nothing made
+        assert not Plan.objects.filter(previous=returned).exists()
+        response = client.post(
+            reverse("workflow:resubmit", args=[returned.pk]), {"target": "2014-09/revised", "confirm": "move"}
+        )
         new = Plan.objects.get(previous=returned)
         assert response.url == reverse("plans:overview", args=[new.pk]) and new.edition == "2014-09"
         client.force_login(person(NOTTS_REVIEWER))
