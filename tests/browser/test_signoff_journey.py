@@ -93,6 +93,7 @@ def test_editor_marks_ready_everyone_signs_chair_last_editor_submits(page, new_c
     # Read-only from now on: the section page offers no save.
     page.goto(f"/plans/{plan.pk}/sections/vision/")
     expect(page.get_by_role("button", name="Save and return to the plan")).to_have_count(0)
+    run_jobs()  # e-mails go out from the job engine
     assert sorted(m.to[0] for m in emails) == sorted([SOUTH_CHESHIRE, EASTERN_CHESHIRE, CHESHIRE_COUNCIL])
 
     # The chair cannot sign before the others.
@@ -191,6 +192,7 @@ def test_an_editor_reopening_voids_the_signatures(page, new_context, demo_plans,
     expect(voided).to_have_count(3)
     expect(voided.first).to_contain_text("The risk log needs the winter risk")
     shot(page, "signoff-11-history")
+    run_jobs()  # e-mails go out from the job engine
     assert {m.to[0] for m in emails if "voided" in m.subject} == {SULLIVAN, NOTTS_COUNCIL}
 
     # The signatory's page now says there is nothing to sign.

@@ -49,14 +49,14 @@ args = json.loads(os.environ["RACE_ARGS"])
 pause = args["pause"]
 
 # Slow each service down right after its checks, while it holds the plan's row lock.
-real_plan_view, real_record_diff = workflow.plan_view, services._record_diff
+real_plan_view, real_record_diff = workflow.plan_view, services.record_diff
 def slow_plan_view(*a, **k):
     time.sleep(pause)
     return real_plan_view(*a, **k)
 def slow_record_diff(*a, **k):
     time.sleep(pause)
     return real_record_diff(*a, **k)
-workflow.plan_view, services._record_diff = slow_plan_view, slow_record_diff
+workflow.plan_view, services.record_diff = slow_plan_view, slow_record_diff
 
 user = get_user_model().objects.get(email=args["user"])
 plan = Plan.objects.get(pk=args["plan"])
