@@ -34,23 +34,20 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="several processes share one PostgreSQL database"),
 ]
 
-PORTS = range(8211, 8220)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 RUTLAND_EDITOR = "editor@rutland.example.org"
 
 
 def free_ports(count):
-    found = []
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        found.append(port)
-        if len(found) == count:
-            return found
-    pytest.skip("no free port in 8211-8219")
+    """Loopback ports the operating system has free now (it picks them: never a skip)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
