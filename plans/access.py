@@ -13,16 +13,19 @@ from django.db.models import Q
 from django.http import Http404
 
 from plans.models import (
+    RETURN_SUBMITTED_STATES,
     SIGN_OFF_STATES,
     SUBMITTED_STATES,
     AssuranceOutcomeChoice,
     Plan,
     PlanStatus,
+    QuarterlyReturn,
+    ReturnStatus,
     Role,
     RoleAssignment,
 )
 
-HWB_ROLES = frozenset({Role.EDITOR, Role.SIGNATORY, Role.CHAIR})
+HWB_ROLES = frozenset({Role.EDITOR, Role.SIGNATORY, Role.CHAIR, Role.RETURN_SIGNATORY})
 BOARD_AND_AREA_TEAM = frozenset({Role.REVIEWER, Role.EDITOR, Role.SIGNATORY, Role.CHAIR})
 
 
@@ -41,6 +44,14 @@ class Action(StrEnum):
     START_COMMENT = "start_comment"
     REPLY = "reply"
     ANSWER_COMMENT = "answer_comment"
+    # Quarterly returns (DOMAIN.md §10), taken on a QuarterlyReturn rather than a plan.
+    RETURN_EDIT = "return_edit"
+    RETURN_SIGN = "return_sign"
+    RETURN_REOPEN = "return_reopen"
+    RETURN_SUBMIT = "return_submit"
+    RETURN_ACCEPT = "return_accept"
+    RETURN_SEND_BACK = "return_send_back"
+    RETURN_RESUBMIT = "return_resubmit"
 
 
 @dataclass(frozen=True)
@@ -52,9 +63,10 @@ class Rule:
     doing: str = ""  # what the user is told they cannot do ("mark this plan ready for sign-off")
     when: object = None  # plan -> bool: a further condition on the plan beyond its state
     unless: str = ""  # the refusal when `when` does not hold
+    subject: type = Plan  # what the action is taken on: a plan, or a quarterly return
 
     def allows(self, plan):
-        return plan.status in self.states and (self.when is None or self.when(plan))
+        return isinstance(plan, self.subject) and plan.status in self.states and (self.when is None or self.when(plan))
 
 
 ANY_STATE = frozenset(PlanStatus)
@@ -131,6 +143,67 @@ RULES = {
     Action.ANSWER_COMMENT: Rule(
         frozenset({Role.EDITOR}), frozenset({PlanStatus.DRAFT}), None, "changed", "mark comments answered"
     ),
+    # Quarterly returns: the chair or a return signatory signs (bound to the content), the area team
+    # accepts or returns with comments, and a returned return is resubmitted as a new version.
+    Action.RETURN_EDIT: Rule(
+        frozenset({Role.EDITOR}),
+        frozenset({ReturnStatus.DRAFT}),
+        None,
+        "changed",
+        "change this return",
+        subject=QuarterlyReturn,
+    ),
+    Action.RETURN_SIGN: Rule(
+        frozenset({Role.CHAIR, Role.RETURN_SIGNATORY}),
+        frozenset({ReturnStatus.DRAFT}),
+        ReturnStatus.SIGNED_OFF,
+        "signed off now",
+        "sign off this return",
+        subject=QuarterlyReturn,
+    ),
+    Action.RETURN_REOPEN: Rule(
+        frozenset({Role.EDITOR, Role.CHAIR, Role.RETURN_SIGNATORY}),
+        frozenset({ReturnStatus.SIGNED_OFF}),
+        ReturnStatus.DRAFT,
+        "reopened",
+        "reopen this return",
+        subject=QuarterlyReturn,
+    ),
+    Action.RETURN_SUBMIT: Rule(
+        frozenset({Role.EDITOR, Role.CHAIR, Role.RETURN_SIGNATORY}),
+        frozenset({ReturnStatus.SIGNED_OFF}),
+        ReturnStatus.SUBMITTED,
+        "submitted",
+        "submit this return",
+        subject=QuarterlyReturn,
+    ),
+    Action.RETURN_ACCEPT: Rule(
+        frozenset({Role.REVIEWER}),
+        frozenset({ReturnStatus.SUBMITTED}),
+        ReturnStatus.ACCEPTED,
+        "accepted",
+        "accept this return",
+        subject=QuarterlyReturn,
+    ),
+    Action.RETURN_SEND_BACK: Rule(
+        frozenset({Role.REVIEWER}),
+        frozenset({ReturnStatus.SUBMITTED}),
+        ReturnStatus.RETURNED,
+        "returned",
+        "return this return to the Board",
+        subject=QuarterlyReturn,
+    ),
+    # A new version in DRAFT; the returned one keeps its state.
+    Action.RETURN_RESUBMIT: Rule(
+        frozenset({Role.EDITOR}),
+        frozenset({ReturnStatus.RETURNED}),
+        None,
+        "resubmitted",
+        "start a new version of this return",
+        when=lambda ret: not ret.next_versions.exists(),
+        unless="A new version of this return has already been started.",
+        subject=QuarterlyReturn,
+    ),
 }
 
 TRANSITIONS = {action: rule for action, rule in RULES.items() if rule.to is not None}
@@ -191,6 +264,34 @@ def plan_for_user(user, plan_id, related=("hwb__local_authority", "hwb__area_tea
         raise Http404("No such plan") from None
 
 
+def returns_for_user(user):
+    """Every quarterly return the user may read, on the same terms as plans: their HWBs', their area
+    teams', and (national) the submitted ones."""
+    if not user.is_authenticated or not user.is_active:
+        return QuarterlyReturn.objects.none()
+    if user.is_superuser:
+        return QuarterlyReturn.objects.all()
+    roles = roles_for_user(user)
+    condition = Q(pk__in=[])
+    hwb_ids = {r.hwb_id for r in roles if r.role in HWB_ROLES}
+    if hwb_ids:
+        condition |= Q(hwb_id__in=hwb_ids)
+    area_ids = {r.area_team_id for r in roles if r.role == Role.REVIEWER}
+    if area_ids:
+        condition |= Q(hwb__area_team_id__in=area_ids)
+    if any(r.role == Role.NATIONAL for r in roles):
+        condition |= Q(status__in=RETURN_SUBMITTED_STATES)
+    return QuarterlyReturn.objects.filter(condition)
+
+
+def return_for_user(user, return_id, related=("hwb__local_authority", "hwb__area_team", "period", "plan")):
+    """The return if the user may read it, else 404 (missing and forbidden look the same)."""
+    try:
+        return returns_for_user(user).select_related(*related).get(pk=return_id)
+    except (QuarterlyReturn.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such return") from None
+
+
 def user_roles_for_plan(user, plan):
     """The roles the user holds on this plan: on its HWB, in its area team, or national. An
     administrator holds none by being one: they administer, and acting on a plan needs its role."""
@@ -233,6 +334,13 @@ STATE_REASONS = {
     PlanStatus.RETURNED: "the area team has returned it",
     PlanStatus.ASSURED: "the area team has recorded its assurance outcome",
 }
+RETURN_STATE_REASONS = {
+    ReturnStatus.DRAFT: "it has not been signed off yet",
+    ReturnStatus.SIGNED_OFF: "it has been signed off and is waiting to be submitted",
+    ReturnStatus.SUBMITTED: "it has been submitted to the area team",
+    ReturnStatus.RETURNED: "the area team has returned it",
+    ReturnStatus.ACCEPTED: "the area team has accepted it",
+}
 # What happens next, where there is something to say.
 NEXT_STEPS = {
     (Action.SIGN, PlanStatus.DRAFT): "You will be emailed when it is ready for you to sign.",
@@ -250,8 +358,13 @@ def refusal(action, plan):
     """Plain English for an action the plan's state does not allow: what the person wanted, why not,
     and what happens next ("You cannot sign this plan yet: its editors are still working on it…")."""
     rule = RULES[action]
-    status = PlanStatus(plan.status)
-    text = f"You cannot {rule.doing} {'yet' if status == PlanStatus.DRAFT else 'now'}: {STATE_REASONS[status]}."
+    if isinstance(plan, QuarterlyReturn):
+        status = ReturnStatus(plan.status)
+        reason = RETURN_STATE_REASONS[status]
+    else:
+        status = PlanStatus(plan.status)
+        reason = STATE_REASONS[status]
+    text = f"You cannot {rule.doing} {'yet' if status == PlanStatus.DRAFT else 'now'}: {reason}."
     follow = NEXT_STEPS.get((action, status))
     return f"{text} {follow}" if follow else text
 
@@ -259,6 +372,8 @@ def refusal(action, plan):
 def require_state(action, plan):
     """Raise WrongState, with words for the person, unless the action can be taken in the plan's state."""
     rule = RULES[action]
+    if not isinstance(plan, rule.subject):
+        raise TypeError(f"{action} is taken on a {rule.subject.__name__}")
     if plan.status not in rule.states:
         raise WrongState(refusal(action, plan))
     if rule.when is not None and not rule.when(plan):

@@ -30,6 +30,25 @@ from plans.models.plan import (
     file_sha256,
     upload_to,
 )
+from plans.models.returns import (
+    P4P_QUARTERS,
+    RETURN_SUBMITTED_STATES,
+    AdmissionsRevision,
+    ConditionStatus,
+    PublishedAdmissions,
+    QuarterlyReturn,
+    ReturnCondition,
+    ReturnDecision,
+    ReturnEvent,
+    ReturnExpenditure,
+    ReturnFile,
+    ReturnIncome,
+    ReturnMetric,
+    ReturnPeriod,
+    ReturnSignature,
+    ReturnStatus,
+    ReturnSubmission,
+)
 from plans.models.review import AssuranceOutcome, AssuranceOutcomeChoice, SectionComment
 from plans.models.signoff import (
     Decline,
@@ -46,6 +65,23 @@ from plans.models.signoff import (
 _upload_to = upload_to
 
 __all__ = [
+    "P4P_QUARTERS",
+    "RETURN_SUBMITTED_STATES",
+    "AdmissionsRevision",
+    "ConditionStatus",
+    "PublishedAdmissions",
+    "QuarterlyReturn",
+    "ReturnCondition",
+    "ReturnDecision",
+    "ReturnEvent",
+    "ReturnExpenditure",
+    "ReturnFile",
+    "ReturnIncome",
+    "ReturnMetric",
+    "ReturnPeriod",
+    "ReturnSignature",
+    "ReturnStatus",
+    "ReturnSubmission",
     "SIGN_OFF_STATES",
     "SIGNED_STATES",
     "SUBMITTED_STATES",

@@ -21,6 +21,10 @@ class FileJob(models.Model):
     submission = models.ForeignKey(
         "plans.Submission", null=True, blank=True, on_delete=models.PROTECT, related_name="file_jobs"
     )
+    # A quarterly return's file: the submitted return it belongs to (then `plan` is the plan reported on).
+    return_submission = models.ForeignKey(
+        "plans.ReturnSubmission", null=True, blank=True, on_delete=models.PROTECT, related_name="file_jobs"
+    )
     kind = models.CharField("kind", max_length=10)  # plans.models.FileKind
     cache_key = models.CharField("PDF cache key", max_length=64, blank=True)
     status = models.CharField("status", max_length=10, choices=FileJobStatus.choices, default=FileJobStatus.QUEUED)
@@ -40,6 +44,11 @@ class FileJob(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "kind"], condition=Q(submission__isnull=False), name="one_job_per_version_file"
+            ),
+            models.UniqueConstraint(
+                fields=["return_submission", "kind"],
+                condition=Q(return_submission__isnull=False),
+                name="one_job_per_return_file",
             ),
         ]
         indexes = [models.Index(fields=["plan", "cache_key"])]

@@ -69,6 +69,8 @@ class Role(models.TextChoices):
     CHAIR = "chair", "HWB chair"
     REVIEWER = "reviewer", "Area team reviewer"
     NATIONAL = "national", "National viewer"
+    # The chair's delegate for quarterly returns (DOMAIN.md §10): signs the Board's returns.
+    RETURN_SIGNATORY = "return_signatory", "Return signatory"
 
 
 class RoleAssignment(models.Model):
@@ -100,11 +102,13 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 name="role_scope",
                 condition=(
-                    Q(role__in=["editor", "signatory", "chair"], hwb__isnull=False)
+                    Q(role__in=["editor", "signatory", "chair", "return_signatory"], hwb__isnull=False)
                     | Q(role="reviewer", area_team__isnull=False)
                     | Q(role="national")
                 ),
-                violation_error_message="Editors, signatories and chairs need an HWB; reviewers an area team.",
+                violation_error_message=(
+                    "Editors, signatories, chairs and return signatories need an HWB; reviewers an area team."
+                ),
             ),
         ]
 
