@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("plans.outputs.urls")),
     path("", include("plans.word.urls")),
     path("", include("metrics.urls")),
+    path("", include("plans.returns.urls")),
 ]

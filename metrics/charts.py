@@ -274,3 +274,74 @@ def part2_charts(view, raster=False):
     charts = [expenditure_chart(view.expenditure_by_area, raster=raster), p4p_chart(view.p4p, raster=raster)]
     charts += [metric_chart(metric, f"metric-{metric.code.lower()}", raster=raster) for metric in view.metrics]
     return [chart for chart in charts if chart is not None]
+
+
+# --- quarterly returns (DOMAIN.md §10) ----------------------------------------------------------------
+
+
+def admissions_chart(schedule, slug="admissions", raster=False):
+    """A return's baseline, planned and actual non-elective admissions by P4P quarter (three lines)."""
+    if not schedule or not any(q.baseline is not None or q.planned is not None for q in schedule):
+        return None
+    matplotlib, Figure, FuncFormatter = load_matplotlib()
+    with matplotlib.rc_context(RC):
+        figure = _figure(Figure, (7.2, 3.4), raster, left=0.1, bottom=0.5, top=0.45)
+        axes = figure.subplots()
+        positions = list(range(len(schedule)))
+        for attribute, label, colour, style in (
+            ("baseline", "Baseline", GREY, "--"),
+            ("planned", "Plan", BLUE, "-"),
+            ("actual", "Actual", ORANGE, "-"),
+        ):
+            known = [(i, getattr(q, attribute)) for i, q in enumerate(schedule) if getattr(q, attribute) is not None]
+            if known:
+                axes.plot(
+                    [i for i, _ in known],
+                    [v for _, v in known],
+                    marker="o",
+                    color=colour,
+                    linestyle=style,
+                    linewidth=2,
+                    label=label,
+                )
+        axes.set_xticks(positions, [q.label for q in schedule])
+        axes.set_xlim(-0.3, len(schedule) - 0.7)
+        axes.set_ylabel("Non-elective admissions")
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+        figure.legend(frameon=False, loc="upper left" if raster else "outside upper left", ncols=3)
+        title = "Non-elective admissions: baseline, plan and actual by quarter"
+        parts = [
+            f"{q.label}: baseline {format_count(q.baseline) or 'not given'}, "
+            f"plan {format_count(q.planned) or 'not given'}, actual {format_count(q.actual) or 'not reported'}"
+            for q in schedule
+        ]
+        alt = f"Line chart of non-elective admissions. {'; '.join(parts)}."
+        return _chart(figure, slug, title, alt, raster)
+
+
+def released_chart(rows, slug="released", raster=False):
+    """P4P money released and not released to date, per Board: rows of (name, released, not released)."""
+    rows = [r for r in rows if r[1] is not None or r[2] is not None]
+    if not rows:
+        return None
+    matplotlib, Figure, FuncFormatter = load_matplotlib()
+    with matplotlib.rc_context(RC):
+        figure = _figure(Figure, (7.2, 1.0 + 0.32 * len(rows)), raster, left=0.35, bottom=0.45, top=0.45)
+        axes = figure.subplots()
+        names = [_wrap(name.replace(" Health and Wellbeing Board", ""), 40) for name, _, _ in rows][::-1]
+        released = [float(r[1] or 0) for r in rows][::-1]
+        held = [float(r[2] or 0) for r in rows][::-1]
+        positions = range(len(rows))
+        axes.barh(list(positions), released, 0.6, label="Released", color=BLUE)
+        axes.barh(list(positions), held, 0.6, left=released, label="Not released", color=GREY)
+        axes.set_yticks(list(positions), names)
+        axes.xaxis.set_major_formatter(FuncFormatter(_money_axis))
+        figure.legend(frameon=False, loc="upper left" if raster else "outside upper left", ncols=2)
+        title = "Pay-for-performance money released and not released to date, by Board"
+        parts = [
+            f"{name}: {format_money(r, pence=False) or '£0'} released, "
+            f"{format_money(h, pence=False) or '£0'} not released"
+            for name, r, h in rows
+        ]
+        alt = f"Stacked bar chart. {'; '.join(parts)}."
+        return _chart(figure, slug, title, alt, raster)
