@@ -24,6 +24,7 @@ plans.access.require; splitting them would split the one transitions story.
 """
 
 import copy
+import datetime
 import logging
 import re
 from dataclasses import dataclass
@@ -412,6 +413,61 @@ def plan_submit(*, plan, user):
         old="",
         new=f"{plan.get_round_display()} round{' (late)' if submission.is_late else ''}; files being prepared: "
         + ", ".join(version_filename(plan, job.kind) for job in jobs),
+    )
+    return submission
+
+
+def submitted_at_from(doc, plan):
+    """When an already submitted plan was submitted (DOMAIN.md §11): the document's `date_submitted`
+    (an ISO date or date-time; `x_date_submitted` in older files), else its round's deadline."""
+    for key in ("date_submitted", "x_date_submitted"):
+        value = doc.get(key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        value = value.strip()
+        try:
+            if len(value) == 10:  # a date alone: midday of that day in London
+                parsed = datetime.datetime.combine(datetime.date.fromisoformat(value), datetime.time(12))
+            else:
+                parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            continue  # "<dd/mm/yyyy>": a template placeholder, not a date
+        return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=deadlines.LONDON)
+    return deadlines.round_deadline(plan.edition, plan.round) or deadlines.now()
+
+
+@transaction.atomic
+def plan_store_submitted(*, plan, submitted_at, user=None):
+    """Store a plan submitted before the service existed (`import_plan --submitted`, DOMAIN.md §11) as
+    its submitted version: the round and date kept, its files made by the version file jobs. Its
+    checks are shown but do not block: it was submitted as it is."""
+    plan = _lock(plan)
+    view = plan_view(plan)
+    deadline = deadlines.round_deadline(plan.edition, plan.round)
+    plan.status, plan.date_submitted = PlanStatus.SUBMITTED, submitted_at
+    plan.save(update_fields=["status", "date_submitted", "updated_at"])
+    submission = Submission.objects.create(
+        plan=plan,
+        version=plan.version,
+        edition=plan.edition,
+        round=plan.round,
+        submitted_at=submitted_at,
+        submitted_by=user,
+        submitted_by_name=display_name(user) if user else "Imported",
+        deadline=deadline,
+        is_late=deadline is not None and submitted_at > deadline,
+        content_hash=view.content_hash,
+    )
+    jobs = files.queue_version_files(submission)
+    _history(
+        plan=plan,
+        user=user,
+        field=f"Version {plan.version} stored as submitted",
+        verb=Verb.VERSION_STORED,
+        old="",
+        new=f"{plan.get_round_display()} round, submitted {timezone.localtime(submitted_at):%-d %B %Y} before the "
+        "service existed; files being prepared: " + ", ".join(version_filename(plan, job.kind) for job in jobs),
+        payload={"imported": True},
     )
     return submission
 
