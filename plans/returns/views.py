@@ -199,6 +199,7 @@ def overview(request, return_id):
             "errors": _issue_links(ret, errors(issues)),
             "warnings": _issue_links(ret, warnings(issues)),
             "actions": {a.value for a in actions},
+            "workflow_actions": actions - {Action.RETURN_EDIT},
             "can_edit": Action.RETURN_EDIT in actions,
             "decision": decision,
             "previous_decision": previous_decision,
