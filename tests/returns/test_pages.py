@@ -1,10 +1,13 @@
 """The quarterly returns' pages: a Board's periods, the task list, each section's save (bad input
 included), the scoping and the workflow buttons (DOMAIN.md §10)."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from plans.models import ConditionStatus, QuarterlyReturn, ReturnStatus, Role
+from plans.models import ConditionStatus, PublishedAdmissions, QuarterlyReturn, ReturnStatus, Role
 from plans.returns import services
 from tests.factories import HWBFactory, PlanFactory, RoleFactory
 from tests.returns.conftest import complete, period, submitted_plan
@@ -334,3 +337,27 @@ def test_a_signed_off_return_is_read_only_for_its_editor(client, ret, board):
     assert "You can read this section but not change it" in response.content.decode()
     response = client.post(section_url(ret, "cover"), {"revision": ret.revision, "cover_name": "X"}, follow=True)
     assert "cannot change this return now" in response.content.decode()
+
+
+def test_the_published_figure_shows_beside_the_boards_own(client, board):
+    ret = services.return_start(hwb=board["hwb"], period=period("2014/15 Q4"), user=board["editor"])
+    services.return_save_admissions(ret=ret, user=board["editor"], actuals={1: 970})
+    PublishedAdmissions.objects.create(
+        hwb=board["hwb"], quarter="2014/15 Q4", admissions=975, uploaded_at=timezone.now()
+    )
+    login(client, board["editor"])
+    row = re.search(r'id="quarter-1">(.*?)</tr>', client.get(section_url(ret, "admissions")).content.decode(), re.S)
+    assert "975" in row.group(1) and "Differs" in row.group(1)
+    content = client.get(reverse("returns:overview", args=[ret.pk])).content.decode()
+    assert "differ from the published figure" in content  # a warning everyone reads
+
+
+def test_reopen_voids_the_sign_off(client, ret, board):
+    complete(ret, board["editor"], actuals={1: 970, 2: 930})
+    services.return_sign(ret=ret, user=board["chair"])
+    login(client, board["editor"])
+    response = client.post(reverse("returns:reopen", args=[ret.pk]))
+    assert response.url == reverse("returns:overview", args=[ret.pk])
+    ret.refresh_from_db()
+    assert ret.status == ReturnStatus.DRAFT
+    assert "Signed off by" not in client.get(response.url).content.decode()
