@@ -9,6 +9,7 @@ one values() query; everything else is worked out here in Python.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count
 
@@ -72,7 +73,7 @@ class BoardReturn:
     today: object  # date
     schedule: list | None = None  # [calculations.QuarterPayment] for a submitted return with a P4P metric
 
-    @property
+    @cached_property
     def submitted(self):
         return self.ret is not None and self.ret["status"] in RETURN_SUBMITTED_STATES
 
@@ -94,7 +95,7 @@ class BoardReturn:
     def submitted_at(self):
         return self.ret["submission__submitted_at"] if self.submitted else None
 
-    @property
+    @cached_property
     def is_late(self):
         """Submitted after the due date, or not submitted and the due date has passed."""
         if self.submitted:
@@ -105,7 +106,7 @@ class BoardReturn:
             return at is not None and at.date() > self.due
         return self.today > self.due
 
-    @property
+    @cached_property
     def released(self):
         """(paid to date, not released) after the latest reported quarter, or (None, None)."""
         return calc.released_to_date(self.schedule) if self.schedule else (None, None)
@@ -139,31 +140,31 @@ class NationalReturns:
     boards: list  # [BoardReturn], by name
     conditions: list = field(default_factory=list)  # [ConditionCount]: conditions not met, submitted returns
 
-    @property
+    @cached_property
     def submitted(self):
         return [b for b in self.boards if b.submitted]
 
-    @property
+    @cached_property
     def outstanding(self):
         return [b for b in self.boards if not b.submitted]
 
-    @property
+    @cached_property
     def late(self):
         return [b for b in self.boards if b.is_late]
 
-    @property
+    @cached_property
     def outstanding_late(self):
         return [b for b in self.boards if not b.submitted and b.is_late]
 
-    @property
+    @cached_property
     def with_p4p(self):
         return [b for b in self.boards if b.paid_to_date is not None]
 
-    @property
+    @cached_property
     def paid_to_date(self):
         return calc.money_sum(b.paid_to_date for b in self.with_p4p)
 
-    @property
+    @cached_property
     def not_released(self):
         return calc.money_sum(b.not_released for b in self.with_p4p)
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -88,10 +89,20 @@ def submitted_chart(figures):
     return {"title": title, "svg": svg, "alt": alt}
 
 
+PER_PAGE = 25
+
+
+def _page_query(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 @login_required
 @require_GET
 def national(request):
     all_periods, figures = _figures(request)
+    page = Paginator(figures.boards if figures else [], PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "returns/national.html",
@@ -102,6 +113,8 @@ def national(request):
             "released_chart": _released_chart(figures) if figures else None,
             "submitted_chart": submitted_chart(figures) if figures else None,
             "can_upload": can_upload_published(request.user),
+            "page": page,
+            "page_query": _page_query(request),
         },
     )
 

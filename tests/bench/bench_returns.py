@@ -144,17 +144,22 @@ def _percentile(values, q):
 def measure(client, url, requests=REQUESTS):
     """(p50 ms, p95 ms, queries, status) of `requests` warm GETs of `url`."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     response = client.get(url)  # warm: templates, imports, caches
-    with CaptureQueriesContext(connection) as queries:
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         response = client.get(url)
     times = []
     for _ in range(requests):
         started = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - started) * 1000)
-    return _percentile(times, 50), _percentile(times, 95), len(queries.captured_queries), response.status_code
+    return _percentile(times, 50), _percentile(times, 95), len(executed), response.status_code
 
 
 def _database():
@@ -163,32 +168,42 @@ def _database():
     import dj_database_url
     from django.db import connections
 
-    connection = connections["default"]
-    original = connection.settings_dict.copy()
+    original = dict(connections.settings["default"])
+    test = dict(original.get("TEST") or {})
     url = os.environ.get("BENCH_DATABASE_URL", "")
     chosen = None
     if url.startswith("postgres"):
-        settings_dict = dj_database_url.parse(url)
+        parsed = dj_database_url.parse(url)
         try:
             import psycopg2
 
             psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
-            chosen = {**original, **settings_dict, "TEST": {"NAME": settings_dict["NAME"] + "_returns"}}
+            chosen = {**original, "OPTIONS": {}, **parsed, "TEST": {**test, "NAME": parsed["NAME"] + "_returns"}}
         except Exception as exc:  # noqa: BLE001 - any failure: fall back to SQLite
             print(f"(no PostgreSQL at BENCH_DATABASE_URL: {str(exc).strip()[:80]}; in-memory SQLite instead)")
     if chosen is None:
-        chosen = {**original, "ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:", "OPTIONS": {}, "TEST": {}}
-    connection.close()
-    connection.settings_dict.clear()
-    connection.settings_dict.update(chosen)
+        chosen = {
+            **original,
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "OPTIONS": {},
+            "TEST": {**test, "NAME": None},
+        }
+
+    def use(settings_dict):
+        connections["default"].close()
+        connections.settings["default"].clear()
+        connections.settings["default"].update(settings_dict)
+        del connections["default"]  # the next use makes a connection of the chosen backend
+
+    use(chosen)
+    connection = connections["default"]
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     label = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite (in memory)"
 
     def teardown():
-        connection.creation.destroy_test_db(name, verbosity=0)
-        connection.close()
-        connection.settings_dict.clear()
-        connection.settings_dict.update(original)
+        connections["default"].creation.destroy_test_db(name, verbosity=0)
+        use(original)
 
     return label, teardown
 
@@ -199,7 +214,7 @@ def main():
     from django.test.utils import setup_test_environment, teardown_test_environment
     from django.urls import reverse
 
-    setup_test_environment()
+    setup_test_environment(debug=False)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     label, teardown = _database()
     try:
