@@ -168,10 +168,6 @@ class NationalReturns:
     def not_released(self):
         return calc.money_sum(b.not_released for b in self.with_p4p)
 
-    def chart_rows(self):
-        """(name, released, not released) per Board with a P4P figure: what released_chart draws."""
-        return [(b.name, b.paid_to_date, b.not_released) for b in self.with_p4p]
-
 
 RETURN_FIELDS = (
     "pk",
