@@ -72,6 +72,9 @@ class BoardReturn:
     due: object  # date
     today: object  # date
     schedule: list | None = None  # [calculations.QuarterPayment] for a submitted return with a P4P metric
+    # A national viewer reads submitted returns only: for them a Board without one has "not submitted"
+    # (it may have a draft); the area team sees the drafts, so for them it has not started.
+    no_return: str = "Not started"
 
     @cached_property
     def submitted(self):
@@ -80,7 +83,7 @@ class BoardReturn:
     @property
     def state(self):
         if self.ret is None:
-            return "Not started"
+            return self.no_return
         return ReturnStatus(self.ret["status"]).label
 
     @property
@@ -216,10 +219,11 @@ def national_returns(user, period):
         plan_ids = {r["plan_id"] for r in submitted}
         metrics = {m["plan_id"]: m for m in P4PMetric.objects.filter(plan_id__in=plan_ids).values(*P4P_FIELDS)}
     today = deadlines.now().date()
+    no_return = "Not submitted" if kind == NATIONAL and not user.is_superuser else "Not started"
     boards = []
     for pk, name, area in board_rows:
         ret = by_hwb.get(pk)
-        board = BoardReturn(pk, name, area or "", ret, period.due, today)
+        board = BoardReturn(pk, name, area or "", ret, period.due, today, no_return=no_return)
         if board.submitted:
             board.schedule = _schedule(metrics.get(ret["plan_id"]), ret)
         boards.append(board)

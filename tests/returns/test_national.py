@@ -64,7 +64,7 @@ class TestFigures:
         assert first.paid_to_date == Decimal("149000.00")
         assert first.not_released == Decimal("7450.00")
         # A national viewer sees a draft as outstanding, with no money.
-        assert figures.boards[3].state == "Not started" and figures.boards[3].paid_to_date is None
+        assert figures.boards[3].state == "Not submitted" and figures.boards[3].paid_to_date is None
         assert figures.paid_to_date == sum(b.paid_to_date for b in figures.boards[:3])
         assert figures.not_released == sum(b.not_released for b in figures.boards[:3])
         content = response.content.decode()
@@ -103,7 +103,7 @@ class TestFigures:
         assert len(rows) == 4
         assert rows[1][1] == "'=cmd|' /C calc'!A0"
         assert rows[1][7:] == ["149000.00", "7450.00"]
-        assert rows[3][3:7] == ["Not started", "", "", "Yes"]
+        assert rows[3][3:7] == ["Not submitted", "", "", "Yes"]
 
     def test_the_plans_dashboard_links_to_the_returns_view(self, national):
         content = national.get(reverse("review:national")).content.decode()
