@@ -200,7 +200,23 @@ def _database():
 
     use(chosen)
     connection = connections["default"]
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    except Exception as exc:  # noqa: BLE001 - no right to create a database there: SQLite instead
+        if connection.vendor == "sqlite":
+            raise
+        print(f"(cannot create a PostgreSQL database: {str(exc).strip()[:80]}; in-memory SQLite instead)")
+        use(
+            {
+                **original,
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": ":memory:",
+                "OPTIONS": {},
+                "TEST": {**test, "NAME": None},
+            }
+        )
+        connection = connections["default"]
+        name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     label = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite (in memory)"
 
     def teardown():
@@ -217,7 +233,8 @@ def main():
     from django.urls import reverse
 
     setup_test_environment(debug=False)
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    allowed_hosts = settings.ALLOWED_HOSTS
+    settings.ALLOWED_HOSTS = [*allowed_hosts, "testserver"]
     label, teardown = _database()
     try:
         from plans.models import Role
@@ -257,3 +274,4 @@ def main():
     finally:
         teardown()
         teardown_test_environment()
+        settings.ALLOWED_HOSTS = allowed_hosts
