@@ -4,7 +4,8 @@ first, and only a file without a single problem is saved (all or nothing), each 
 Board's figure for that quarter. A draft return shows the figure beside the Board's own, and a
 difference is a warning (plans.returns.checks.admissions).
 
-`hwb` is the Board's name, matched whatever its case (Boards have no code field in this service).
+`hwb` is the Board's name, matched whatever its case and spacing, with or without "Health and Wellbeing
+Board" at the end (Boards have no code field in this service).
 """
 
 import csv
@@ -70,6 +71,24 @@ def _whole_number(text):
     return int(text)
 
 
+SUFFIX = " health and wellbeing board"
+
+
+def board_names():
+    """{casefolded name: (pk, name)} of every Board, also without "Health and Wellbeing Board" at the
+    end (published data often names the area alone: "Rutland") where that shorter name is unambiguous."""
+    boards, short = {}, {}
+    for pk, name in HealthAndWellbeingBoard.objects.values_list("pk", "name"):
+        key = " ".join(name.split()).casefold()
+        boards[key] = (pk, name)
+        if key.endswith(SUFFIX):
+            short.setdefault(key.removesuffix(SUFFIX), []).append((pk, name))
+    for key, found in short.items():
+        if len(found) == 1 and key not in boards:
+            boards[key] = found[0]
+    return boards
+
+
 def parse(data):
     """The figures of the CSV file's bytes, or UploadProblems naming each bad line and column."""
     text = _text(data)
@@ -88,7 +107,7 @@ def parse(data):
             [Problem(1, listed, f"the first line must name the columns hwb, quarter and admissions ({listed} missing)")]
         )
     at = {c: names.index(c) for c in COLUMNS}
-    boards = {name.casefold(): (pk, name) for pk, name in HealthAndWellbeingBoard.objects.values_list("pk", "name")}
+    boards = board_names()
     quarters = {q.casefold().replace(" ", ""): q for q in P4P_QUARTERS}
     problems, figures, seen = [], [], {}
     count = 0

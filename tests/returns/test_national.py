@@ -158,6 +158,11 @@ class TestPublishedUpload:
         assert "2 published figures saved: 0 new, 1 changed, 1 unchanged." in page
         assert PublishedAdmissions.objects.get(hwb=hwbs[0]).admissions == 931
 
+    def test_a_board_may_be_named_without_health_and_wellbeing_board(self, admin):
+        rutland = HWBFactory(name="Rutland Health and Wellbeing Board")
+        figures = published.parse(b"hwb,quarter,admissions\n  rutland ,2015/16 q1, 930 \n")
+        assert [(f.hwb_id, f.quarter, f.admissions) for f in figures] == [(rutland.pk, "2015/16 Q1", 930)]
+
     def test_any_bad_row_saves_nothing_and_names_the_line_and_column(self, admin):
         hwbs = bulk_returns(AreaTeamFactory(), 1, period_codes=[Q2], status=submitted_but())
         name = hwbs[0].name
