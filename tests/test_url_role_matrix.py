@@ -128,8 +128,9 @@ def test_own_plan_urls_do_not_reach_another_plans_rows(client, foreign, demo, em
 
 
 # National viewers see every Board in England listed by whether it has submitted in a round (the
-# Board's name and state, never its draft): the Board's name is expected there, its plan is not.
-BOARD_LISTS = {"review:national", "review:national_outstanding_csv"}
+# Board's name and state, never its draft): the Board's name is expected there, its plan is not. The
+# same for quarterly returns per period (a national viewer never sees a draft return).
+BOARD_LISTS = {"review:national", "review:national_outstanding_csv", "returns:national", "returns:national_csv"}
 
 
 @pytest.mark.parametrize("email", ACCOUNTS)
