@@ -43,6 +43,7 @@ from plans.models import (
 )
 from plans.returns import forms, services
 from plans.returns.checks import SECTION_TITLES, SECTIONS, check_return, section_statuses
+from plans.returns.files import return_file_rows
 from plans.returns.selectors import latest_submitted_plan, return_view
 
 RETURN_ACTIONS = frozenset(
@@ -188,7 +189,9 @@ def overview(request, return_id):
     previous_decision = None
     if ret.previous_id:
         previous_decision = getattr(ret.previous, "decision", None)
-    return render(
+    submission = getattr(ret, "submission", None) if ret.status in RETURN_SUBMITTED_STATES else None
+    files = return_file_rows(submission) if submission is not None else []
+    response = render(
         request,
         "returns/overview.html",
         {
@@ -205,8 +208,13 @@ def overview(request, return_id):
             "previous_decision": previous_decision,
             "signature": view.valid_signature,
             "events": ret.events.all()[:10],
+            "submission": submission,
+            "files": files,
         },
     )
+    if any(row["file"] is None and row["job"] is not None and not row["job"].is_finished for row in files):
+        response["Refresh"] = "3"  # files being prepared: the page shows them ready when they are
+    return response
 
 
 # --- the section pages ----------------------------------------------------------------------------

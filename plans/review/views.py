@@ -270,14 +270,14 @@ def _require_national(user):
 NATIONAL_COLUMNS = ["hwb", "area", "state", "outcome", "budget", "reduction", "value"]
 
 
-@login_required
-@require_GET
 def _chosen_round(request):
     codes = [code for code, _label, _deadline in deadlines.rounds()]
     chosen = request.GET.get("round", "")
     return chosen if chosen in codes else codes[-1]
 
 
+@login_required
+@require_GET
 def national(request):
     _require_national(request.user)
     figures = national_figures(request.user)

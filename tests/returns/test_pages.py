@@ -155,6 +155,25 @@ def test_the_reviewer_accepts(client, ret, board):
     assert response.status_code == 200 and "cannot accept this return now" in response.content.decode()
 
 
+def test_the_submitted_versions_files_show_being_prepared_then_ready(client, ret, board, run_jobs):
+    complete(ret, board["editor"], actuals={1: 970, 2: 930})
+    services.return_sign(ret=ret, user=board["chair"])
+    services.return_submit(ret=ret, user=board["chair"])
+    login(client, board["reviewer"])
+    response = client.get(reverse("returns:overview", args=[ret.pk]))
+    content = response.content.decode()
+    assert response["Refresh"] == "3" and content.count("Being prepared") == 3
+    run_jobs()
+    response = client.get(reverse("returns:overview", args=[ret.pk]))
+    content = response.content.decode()
+    assert "Refresh" not in response and "Being prepared" not in content
+    for kind in ("pdf", "xlsx", "json"):
+        assert reverse("returns:file", args=[ret.pk, kind]) in content
+    digest = ret.submission.files.get(kind="json").sha256
+    assert digest in content
+    assert client.get(reverse("returns:file", args=[ret.pk, "json"])).status_code == 200
+
+
 # --- the sections --------------------------------------------------------------------------------
 
 
