@@ -240,7 +240,7 @@ class TestQueryCounts:
             counts.append(len(queries.captured_queries))
         return counts
 
-    def test_national_view_csv_reviewer_home_and_board_plans_do_not_grow(self, client, django_assert_num_queries):
+    def test_national_view_csv_reviewer_homes_and_board_pages_do_not_grow(self, client, django_assert_num_queries):
         area = AreaTeamFactory()
         hwbs = bulk_returns(area, 3, prefix="Few")
         national = RoleFactory(role=Role.NATIONAL).user
@@ -248,8 +248,8 @@ class TestQueryCounts:
         editor = RoleFactory(role=Role.EDITOR, hwb=hwbs[0]).user
         pages = [
             (national, [url(code="2015/16 Q3"), url(code="2015/16 Q4"), url("returns:national_csv")]),
-            (reviewer, [url(code="2015/16 Q4"), reverse("review:area_home")]),
-            (editor, [reverse("plans:home")]),
+            (reviewer, [url(code="2015/16 Q4"), reverse("review:area_home"), reverse("returns:review")]),
+            (editor, [reverse("plans:home"), reverse("returns:board", args=[hwbs[0].pk])]),
         ]
         few = []
         for user, urls in pages:
