@@ -35,7 +35,7 @@ system-packages:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --returns
 	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-0} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} PORT=$(PORT); \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \

@@ -1,7 +1,9 @@
 """The clock and the rounds' deadlines: every signature and submission is stamped with server time,
 and a submission after its round's deadline is late (a warning, DOMAIN.md §6)."""
 
+import contextvars
 import datetime
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -11,9 +13,23 @@ from plans.editions import EDITIONS, get_edition
 LONDON = ZoneInfo("Europe/London")
 
 
+_PAST = contextvars.ContextVar("bcf_past", default=None)
+
+
 def now():
     """Server time; every signature and submission is stamped with it, never with a typed date."""
-    return timezone.now()
+    return _PAST.get() or timezone.now()
+
+
+@contextmanager
+def as_of(moment):
+    """Stamp what happens inside with `moment` rather than the server time: only for loading a past
+    that happened before the service existed (the demo's year of returns). Pages never use it."""
+    token = _PAST.set(moment)
+    try:
+        yield
+    finally:
+        _PAST.reset(token)
 
 
 def round_deadline(edition, round_code):

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from plans.content.plan_json import import_plan
 from plans.models import CCG, AreaTeam, HealthAndWellbeingBoard, Plan, Role, RoleAssignment
+from plans.returns.demo import load_demo_returns
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
@@ -34,6 +35,14 @@ def _email_for(name, organisation):
 class Command(BaseCommand):
     help = "Load the three demo plans and the demo accounts (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--returns",
+            action="store_true",
+            help="Also store the plans as submitted and approved, with a year of quarterly returns each "
+            "(fixtures/demo/returns.json; figures illustrative)",
+        )
+
     def handle(self, *args, **options):
         config = json.loads((DEMO_DIR / "accounts.json").read_text())
         self.password = config["password"]
@@ -51,6 +60,10 @@ class Command(BaseCommand):
             for person in config["admins"]:
                 user = self._user(person["email"], person["name"], admin=True)
                 self.accounts.append((user.email, "Administrator", "Django admin"))
+        if options["returns"]:
+            load_demo_returns(self.password, log=self.stdout.write)
+            for assignment in RoleAssignment.objects.filter(role=Role.RETURN_SIGNATORY).select_related("user", "hwb"):
+                self.accounts.append((assignment.user.email, assignment.get_role_display(), str(assignment.hwb)))
         width = max(len(a[0]) for a in self.accounts)
         self.stdout.write(f"Demo accounts (password for all: {self.password}):")
         for email, role, scope in self.accounts:
