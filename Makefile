@@ -41,6 +41,9 @@ run: install
 	$(PY) manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs on every core (pytest-xdist: each worker has its own test database); PYTEST_ARGS=
+# runs it in one process, e.g. `make test PYTEST_ARGS="-p no:xdist tests/returns"`.
+PYTEST_ARGS ?= -n auto
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -70,11 +70,27 @@ def run_jobs():
     return run_jobs
 
 
+_WORKER_LINES = []
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist, a worker hands its hostile-input counts to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from tests.hostile import summary_lines
+
+        workeroutput["hostile"] = summary_lines()
+
+
+def pytest_testnodedown(node, error):
+    _WORKER_LINES.extend(getattr(node, "workeroutput", {}).get("hostile", []))
+
+
 def pytest_terminal_summary(terminalreporter):
     """The hostile-input tests' counts (tried, refused, accepted, 500s, partial saves), for the record."""
     from tests.hostile import summary_lines
 
-    lines = summary_lines()
+    lines = summary_lines() + _WORKER_LINES
     if lines:
         terminalreporter.section("hostile input")
         for line in lines:
