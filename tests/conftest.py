@@ -82,6 +82,7 @@ def pytest_sessionfinish(session):
         workeroutput["hostile"] = summary_lines()
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
     _WORKER_LINES.extend(getattr(node, "workeroutput", {}).get("hostile", []))
 
