@@ -1,3 +1,4 @@
+import importlib
 import json
 import os
 from pathlib import Path
@@ -60,6 +61,20 @@ def _pdf_cache_in_tmp(settings, tmp_path_factory):
             "OPTIONS": {"location": str(settings.PDF_CACHE_DIR)},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_outlives_flush(request, django_db_blocker):
+    """A transactional test (browser, several instances) ends by flushing every table, which also
+    empties the reference data the migrations put in: the reporting periods of the quarterly returns.
+    Put them back, so the tests that run after it in the same process find them."""
+    yield
+    if "transactional_db" in request.fixturenames:
+        from django.apps import apps
+
+        periods = importlib.import_module("plans.migrations.0015_return_periods")
+        with django_db_blocker.unblock():
+            periods.add_periods(apps, None)
 
 
 @pytest.fixture

@@ -193,3 +193,30 @@ def test_signatory_reviewer_and_national_pages_are_accessible(page, demo_plans):
     page.context.clear_cookies()
     sign_in(page, "national@bcf.example.org")
     assert_accessible(page, "/national/", "national")
+
+
+def test_quarterly_return_pages_are_accessible(page, demo_plans):
+    from plans.models import QuarterlyReturn
+    from plans.returns.checks import SECTIONS
+    from plans.returns.demo import load_demo_returns
+
+    load_demo_returns("bcf-demo-2014", log=lambda _line: None)
+    outstanding = QuarterlyReturn.objects.get(hwb__name__startswith="Cheshire East", period="2015/16 Q3")
+    sign_in(page, "editor@cheshireeast.example.org")
+    urls = ["/returns/", f"/returns/boards/{outstanding.hwb_id}/", f"/returns/{outstanding.pk}/"]
+    urls += [f"/returns/{outstanding.pk}/{slug}/" for slug, _title in SECTIONS]
+    for url in urls:
+        assert_accessible(page, url, f"return-{url}")
+    # The section pages with their error messages.
+    page.goto(f"/returns/{outstanding.pk}/cover/")
+    page.locator("#id_cover_email").fill("not an address")
+    page.get_by_role("button", name="Save and continue").click()
+    assert violations(page) == []
+    accepted = QuarterlyReturn.objects.get(hwb__name__startswith="Cheshire East", period="2015/16 Q2")
+    page.context.clear_cookies()
+    sign_in(page, "reviewer@cww-at.example.org")
+    for url in ["/returns/review/", f"/returns/{accepted.pk}/", f"/returns/{accepted.pk}/admissions/"]:
+        assert_accessible(page, url, f"return-reviewer-{url}")
+    page.context.clear_cookies()
+    sign_in(page, "national@bcf.example.org")
+    assert_accessible(page, "/returns/national/?period=2015/16+Q3", "returns-national")

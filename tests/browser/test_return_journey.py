@@ -2,12 +2,10 @@
 starts the return for 2014/15 Q4 and fills every section, the chair signs it off and submits it, and
 the area team's reviewer accepts it (DOMAIN.md §10)."""
 
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
-from plans.models import QuarterlyReturn, ReturnPeriod, ReturnStatus, Role
+from plans.models import QuarterlyReturn, ReturnStatus, Role
 from plans.returns.checks import SECTIONS
 from tests.factories import PASSWORD, RoleFactory
 from tests.returns.conftest import submitted_plan
@@ -16,22 +14,9 @@ from .conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
-PERIODS = [
-    ("2014/15 Q4", "Jan–Mar 2015", 1, 1, datetime.date(2015, 5, 29)),
-    ("2015/16 Q1", "Apr–Jun 2015", 2, 2, datetime.date(2015, 8, 28)),
-    ("2015/16 Q2", "Jul–Sep 2015", 3, 3, datetime.date(2015, 11, 27)),
-    ("2015/16 Q3", "Oct–Dec 2015", 4, 4, datetime.date(2016, 2, 26)),
-    ("2015/16 Q4", "Jan–Mar 2016 (end of year)", 5, None, datetime.date(2016, 5, 27)),
-]
-
 
 @pytest.fixture
 def board(transactional_db):
-    # A transactional test's flush empties the reference data too: put the periods back.
-    for code, covers, position, quarter, due in PERIODS:
-        ReturnPeriod.objects.update_or_create(
-            code=code, defaults={"covers": covers, "position": position, "p4p_quarter": quarter, "due": due}
-        )
     plan = submitted_plan()
     return {
         "hwb": plan.hwb,
