@@ -12,6 +12,7 @@ computed figure (variances, payments) comes from plans.returns.calculations.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from bcf.core.models import MoneyField
 from plans.models.organisations import HealthAndWellbeingBoard
@@ -322,7 +323,7 @@ class ReturnEvent(models.Model):
     """The return's history: each saved change and each transition, who and when."""
 
     quarterly_return = models.ForeignKey(QuarterlyReturn, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -69,8 +69,8 @@ def _signatory(hwb, config, password):
         username=email,
         email=email,
         password=password,
-        first_name=config["name"],
-        last_name=f"({hwb.local_authority.name})",
+        first_name=config["name"].split()[0],
+        last_name=" ".join(config["name"].split()[1:]),
     )
     RoleAssignment.objects.create(user=user, role=Role.RETURN_SIGNATORY, hwb=hwb, position=config["position"])
     return user

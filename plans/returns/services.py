@@ -71,7 +71,12 @@ class StaleReturn(ReturnError):
 
 def event(ret, user, what, detail=""):
     ReturnEvent.objects.create(
-        quarterly_return=ret, user=user, user_name=display_name(user) if user else "", what=what, detail=detail
+        quarterly_return=ret,
+        at=deadlines.now(),
+        user=user,
+        user_name=display_name(user) if user else "",
+        what=what,
+        detail=detail,
     )
 
 

@@ -25,6 +25,12 @@ def money_pounds(value):
 
 
 @register.filter
+def count(value):
+    """A whole number with thousands separators (19,850); "–" when there is none."""
+    return "–" if value is None else f"{value:,}"
+
+
+@register.filter
 def yesno_text(value):
     return {True: "Yes", False: "No"}.get(value, "Not answered")
 
