@@ -28,7 +28,7 @@ from plans.models import (
     ReturnSubmission,
     Role,
 )
-from plans.returns import files
+from plans.returns import files, notifications
 from plans.returns.checks import check_return
 from plans.returns.conditions import conditions_for
 from plans.returns.document import content_hash
@@ -344,6 +344,7 @@ def return_submit(*, ret, user):
     )
     _set_status(ret, user, ReturnStatus.SUBMITTED, "late" if submission.is_late else "")
     files.queue_return_files(submission)
+    notifications.submitted(ret=ret, submission=submission)
     return submission
 
 
@@ -351,7 +352,7 @@ def return_submit(*, ret, user):
 def return_accept(*, ret, user, comment=""):
     ret = _lock(ret)
     require(user, Action.RETURN_ACCEPT, ret)
-    ReturnDecision.objects.create(
+    decision = ReturnDecision.objects.create(
         quarterly_return=ret,
         decision=ReturnDecision.ACCEPTED,
         comment=comment,
@@ -360,6 +361,7 @@ def return_accept(*, ret, user, comment=""):
         decided_at=deadlines.now(),
     )
     _set_status(ret, user, ReturnStatus.ACCEPTED, comment)
+    notifications.decided(ret=ret, decision=decision)
     return ret
 
 
@@ -370,7 +372,7 @@ def return_send_back(*, ret, user, comment):
         raise ReturnError("Say what the Board needs to change.")
     ret = _lock(ret)
     require(user, Action.RETURN_SEND_BACK, ret)
-    ReturnDecision.objects.create(
+    decision = ReturnDecision.objects.create(
         quarterly_return=ret,
         decision=ReturnDecision.RETURNED,
         comment=comment,
@@ -379,6 +381,7 @@ def return_send_back(*, ret, user, comment):
         decided_at=deadlines.now(),
     )
     _set_status(ret, user, ReturnStatus.RETURNED, comment)
+    notifications.decided(ret=ret, decision=decision)
     return ret
 
 

@@ -28,7 +28,7 @@ def _assignments(plan, roles):
     )
 
 
-def _people(assignments):
+def people(assignments):
     """Each person once, with the organisations they hold the role for."""
     people = {}
     for a in assignments:
@@ -36,7 +36,7 @@ def _people(assignments):
     return list(people.values())
 
 
-def _send(template, recipients, context):
+def send(template, recipients, context):
     messages = []
     for user, assignments in recipients:
         text = render_to_string(
@@ -57,27 +57,27 @@ def _base(plan):
 def _signatories(plan):
     ccgs = {c.pk for c in plan.ordered_ccgs()}
     assignments = [a for a in _assignments(plan, [Role.SIGNATORY]) if a.ccg_id is None or a.ccg_id in ccgs]
-    return _people(assignments)
+    return people(assignments)
 
 
 def _editors_and_chairs(plan):
-    return _people(_assignments(plan, [Role.EDITOR, Role.CHAIR]))
+    return people(_assignments(plan, [Role.EDITOR, Role.CHAIR]))
 
 
 def sign_off_requested(*, plan):
     """Marked ready: each CCG's and the council's signatory is asked to sign."""
-    return _send("sign_off_requested", _signatories(plan), {**_base(plan), "sign_url": link("workflow:sign", plan.pk)})
+    return send("sign_off_requested", _signatories(plan), {**_base(plan), "sign_url": link("workflow:sign", plan.pk)})
 
 
 def chair_to_sign(*, plan):
     """Every CCG and the council have signed: the chair signs last."""
-    chairs = _people(_assignments(plan, [Role.CHAIR]))
-    return _send("chair_to_sign", chairs, {**_base(plan), "sign_url": link("workflow:sign", plan.pk)})
+    chairs = people(_assignments(plan, [Role.CHAIR]))
+    return send("chair_to_sign", chairs, {**_base(plan), "sign_url": link("workflow:sign", plan.pk)})
 
 
 def signed_off(*, plan):
     """The chair has signed: the editors and the chair can submit."""
-    return _send(
+    return send(
         "signed_off", _editors_and_chairs(plan), {**_base(plan), "submit_url": link("workflow:submit", plan.pk)}
     )
 
@@ -88,7 +88,7 @@ def declined(*, plan, by, reason, voided):
     assignments = list(_assignments(plan, [Role.EDITOR]))
     assignments += [a for a in _assignments(plan, [Role.SIGNATORY, Role.CHAIR]) if a.user_id in voided_ids]
     context = {**_base(plan), "by": by.get_full_name() or by.email, "reason": reason}
-    return _send("declined", _people(assignments), context)
+    return send("declined", people(assignments), context)
 
 
 def reopened(*, plan, by, reason, voided):
@@ -96,14 +96,14 @@ def reopened(*, plan, by, reason, voided):
     voided_ids = {s.user_id for s in voided if s.user_id and s.user_id != by.pk}
     assignments = [a for a in _assignments(plan, [Role.SIGNATORY, Role.CHAIR]) if a.user_id in voided_ids]
     context = {**_base(plan), "by": by.get_full_name() or by.email, "reason": reason}
-    return _send("reopened", _people(assignments), context)
+    return send("reopened", people(assignments), context)
 
 
 def submitted(*, plan, submission):
     """Submitted: the HWB's area team reviewers get the version to assure."""
     reviewers = []
     if plan.hwb.area_team_id:
-        reviewers = _people(
+        reviewers = people(
             RoleAssignment.objects.filter(role=Role.REVIEWER, area_team_id=plan.hwb.area_team_id, user__is_active=True)
             .exclude(user__email="")
             .select_related("user")
@@ -115,7 +115,7 @@ def submitted(*, plan, submission):
         "versions_url": link("workflow:versions", plan.pk),
         "files": list(submission.files.all()),
     }
-    return _send("submitted", reviewers, context)
+    return send("submitted", reviewers, context)
 
 
 def returned(*, plan, by, reasons):
@@ -126,7 +126,7 @@ def returned(*, plan, by, reasons):
         "reasons": reasons,
         "resubmit_url": link("workflow:resubmit", plan.pk),
     }
-    return _send("returned", _people(_assignments(plan, [Role.EDITOR])), context)
+    return send("returned", people(_assignments(plan, [Role.EDITOR])), context)
 
 
 def outcome_recorded(*, plan, corrected=False):
@@ -139,4 +139,4 @@ def outcome_recorded(*, plan, corrected=False):
         "letter_url": link("outputs:outcome_letter", plan.pk),
         "resubmit_url": link("workflow:resubmit", plan.pk),
     }
-    return _send("outcome_recorded", _editors_and_chairs(plan), context)
+    return send("outcome_recorded", _editors_and_chairs(plan), context)

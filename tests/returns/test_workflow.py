@@ -95,3 +95,21 @@ def test_earlier_actuals_carry_over_and_a_revision_is_recorded(board):
     schedule = return_view(q1).schedule
     assert [q.payment for q in schedule[:2]] == [25 * 1490, 44 * 1490]  # 975 → 25 achieved; then 69 − 25
     assert q4.actual_1 == 970  # the earlier return keeps what it reported
+
+
+def test_the_area_team_is_emailed_the_submission_and_the_board_the_decision(board, run_jobs, mailoutbox):
+    ret = complete(
+        services.return_start(hwb=board["hwb"], period=period("2014/15 Q4"), user=board["editor"]), board["editor"]
+    )
+    services.return_sign(ret=ret, user=board["chair"])
+    services.return_submit(ret=ret, user=board["chair"])
+    run_jobs()
+    (to_reviewer,) = [m for m in mailoutbox if m.to == [board["reviewer"].email]]
+    assert to_reviewer.subject == f"Quarterly return submitted: {board['hwb'].name}, 2014/15 Q4 (late)"
+    assert f"/returns/{ret.pk}/" in to_reviewer.body
+    mailoutbox.clear()
+    services.return_send_back(ret=ret, user=board["reviewer"], comment="Explain quarter 1")
+    run_jobs()
+    recipients = sorted(m.to[0] for m in mailoutbox)
+    assert recipients == sorted(board[k].email for k in ("editor", "chair", "delegate"))
+    assert all("Explain quarter 1" in m.body and "Start a new version" in m.body for m in mailoutbox)
