@@ -239,10 +239,16 @@ def roles_for_user(user):
 def plans_for_user(user):
     """Every plan the user may read: their HWBs', their area teams', and (national) submitted ones.
     An administrator may read every plan (to support people), but acts on none without a role."""
+    return _readable(user, Plan, SUBMITTED_STATES)
+
+
+def _readable(user, model, submitted_states):
+    """What of `model` (plans or returns) the user may read: their HWBs', their area teams', and
+    (national) those in `submitted_states`; everything for an administrator, nothing when signed out."""
     if not user.is_authenticated or not user.is_active:
-        return Plan.objects.none()
+        return model.objects.none()
     if user.is_superuser:
-        return Plan.objects.all()
+        return model.objects.all()
     roles = roles_for_user(user)
     condition = Q(pk__in=[])
     hwb_ids = {r.hwb_id for r in roles if r.role in HWB_ROLES}
@@ -252,8 +258,8 @@ def plans_for_user(user):
     if area_ids:
         condition |= Q(hwb__area_team_id__in=area_ids)
     if any(r.role == Role.NATIONAL for r in roles):
-        condition |= Q(status__in=SUBMITTED_STATES)
-    return Plan.objects.filter(condition)
+        condition |= Q(status__in=submitted_states)
+    return model.objects.filter(condition)
 
 
 def plan_for_user(user, plan_id, related=("hwb__local_authority", "hwb__area_team")):
@@ -267,21 +273,7 @@ def plan_for_user(user, plan_id, related=("hwb__local_authority", "hwb__area_tea
 def returns_for_user(user):
     """Every quarterly return the user may read, on the same terms as plans: their HWBs', their area
     teams', and (national) the submitted ones."""
-    if not user.is_authenticated or not user.is_active:
-        return QuarterlyReturn.objects.none()
-    if user.is_superuser:
-        return QuarterlyReturn.objects.all()
-    roles = roles_for_user(user)
-    condition = Q(pk__in=[])
-    hwb_ids = {r.hwb_id for r in roles if r.role in HWB_ROLES}
-    if hwb_ids:
-        condition |= Q(hwb_id__in=hwb_ids)
-    area_ids = {r.area_team_id for r in roles if r.role == Role.REVIEWER}
-    if area_ids:
-        condition |= Q(hwb__area_team_id__in=area_ids)
-    if any(r.role == Role.NATIONAL for r in roles):
-        condition |= Q(status__in=RETURN_SUBMITTED_STATES)
-    return QuarterlyReturn.objects.filter(condition)
+    return _readable(user, QuarterlyReturn, RETURN_SUBMITTED_STATES)
 
 
 def return_for_user(user, return_id, related=("hwb__local_authority", "hwb__area_team", "period", "plan")):

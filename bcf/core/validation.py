@@ -225,3 +225,27 @@ def json_tree_problems(doc, *, max_depth=JSON_MAX_DEPTH, max_items=JSON_MAX_ITEM
             elif len(value) > max_text:
                 problems.append((json_path(path), f"must be {max_text:,} characters or fewer"))
     return problems
+
+
+def schema_message(error, format_name):
+    """A JSON Schema validation error in words for the person who made the file, without repeating a
+    long or hostile value back (jsonschema's own message quotes the value)."""
+    limit = error.validator_value
+    if error.validator == "maxLength":
+        return f"must be {limit:,} characters or fewer"
+    if error.validator in ("maxItems", "maxProperties"):
+        return f"must have {limit:,} items or fewer"
+    if error.validator == "minimum":
+        return f"must be {limit:,} or more"
+    if error.validator == "maximum":
+        return f"must be {limit:,} or less"
+    if error.validator == "type":
+        expected = limit if isinstance(limit, list) else [limit]
+        return f"must be {' or '.join(str(t) for t in expected)}"
+    if error.validator == "pattern":
+        return "is not in the expected form (a date is YYYY-MM-DD, a month YYYY-MM)"
+    if error.validator == "enum":
+        return "must be one of " + ", ".join("null" if v is None else str(v) for v in limit)
+    if error.validator == "additionalProperties":
+        return f"has a field {format_name} does not have"
+    return error.message if len(error.message) <= 300 else error.message[:300] + "…"

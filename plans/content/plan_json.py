@@ -23,6 +23,7 @@ from bcf.core.validation import (
     check_number,
     json_path,
     json_tree_problems,
+    schema_message,
 )
 from metrics.part2_json import import_part2, prepare_part2
 from plans import editions as ed
@@ -82,24 +83,6 @@ def export_json(plan):
 _path = json_path
 
 
-def _schema_message(error):
-    """jsonschema's message, without repeating a long or hostile value back."""
-    if error.validator == "maxLength":
-        return f"must be {error.validator_value:,} characters or fewer"
-    if error.validator == "maxItems":
-        return f"must have {error.validator_value:,} items or fewer"
-    if error.validator == "maximum":
-        return f"must be {error.validator_value:,} or less"
-    if error.validator == "minimum":
-        return f"must be {error.validator_value:,} or more"
-    if error.validator == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return f"must be {' or '.join(str(t) for t in expected)}"
-    if error.validator == "pattern":
-        return "is not in the expected form"
-    return error.message if len(error.message) <= 300 else error.message[:300] + "…"
-
-
 def validate_document(doc):
     """Problems as (path, message), in document order: values no form would accept anywhere (NaN,
     control characters, excessive nesting or length), then the schema's limits for each field."""
@@ -109,7 +92,7 @@ def validate_document(doc):
     schema = json.loads(SCHEMA_PATH.read_text())
     validator = Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
-    problems += [(_path(e.absolute_path), _schema_message(e)) for e in errors[:JSON_MAX_PROBLEMS]]
+    problems += [(_path(e.absolute_path), schema_message(e, FORMAT)) for e in errors[:JSON_MAX_PROBLEMS]]
     return sorted(set(problems), key=problems.index)[:JSON_MAX_PROBLEMS]
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from bcf.core.models import MoneyField
 from plans.models.organisations import HealthAndWellbeingBoard
 from plans.models.plan import Plan
+from plans.models.signoff import StoredFile
 
 
 class ReturnPeriod(models.Model):
@@ -273,32 +274,15 @@ class ReturnSubmission(models.Model):
         raise ValueError("A submitted return can never be deleted")
 
 
-class ReturnFile(models.Model):
+class ReturnFile(StoredFile):
     """One stored file of a submitted return (PDF, workbook, JSON) with its SHA-256."""
 
     submission = models.ForeignKey(ReturnSubmission, on_delete=models.PROTECT, related_name="files")
     kind = models.CharField("kind", max_length=10)
-    filename = models.CharField("file name", max_length=200)
-    content_type = models.CharField("content type", max_length=100)
-    content = models.BinaryField("content")
-    size = models.PositiveIntegerField("size in bytes")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    created_at = models.DateTimeField("stored at")
 
     class Meta:
         ordering = ["submission", "kind"]
         constraints = [models.UniqueConstraint(fields=["submission", "kind"], name="one_file_per_kind_per_return")]
-
-    def __str__(self):
-        return self.filename
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("A stored file can never change")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("A stored file can never be deleted")
 
 
 class ReturnDecision(models.Model):

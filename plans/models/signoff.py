@@ -130,11 +130,9 @@ class FileKind(models.TextChoices):
     JSON = "json", "Whole plan (JSON)"
 
 
-class SubmissionFile(models.Model):
-    """One stored file of a submitted version, kept in the database with its SHA-256."""
+class StoredFile(models.Model):
+    """A file stored once, in the database, with its SHA-256: it can never change or be deleted."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
-    kind = models.CharField("kind", max_length=10, choices=FileKind.choices)
     filename = models.CharField("file name", max_length=200)
     content_type = models.CharField("content type", max_length=100)
     content = models.BinaryField("content")
@@ -143,8 +141,7 @@ class SubmissionFile(models.Model):
     created_at = models.DateTimeField("stored at")
 
     class Meta:
-        ordering = ["submission", "kind"]
-        constraints = [models.UniqueConstraint(fields=["submission", "kind"], name="one_file_per_kind_per_version")]
+        abstract = True
 
     def __str__(self):
         return self.filename
@@ -156,6 +153,17 @@ class SubmissionFile(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("A stored file can never be deleted")
+
+
+class SubmissionFile(StoredFile):
+    """One stored file of a submitted version, kept in the database with its SHA-256."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
+    kind = models.CharField("kind", max_length=10, choices=FileKind.choices)
+
+    class Meta:
+        ordering = ["submission", "kind"]
+        constraints = [models.UniqueConstraint(fields=["submission", "kind"], name="one_file_per_kind_per_version")]
 
 
 class SubmissionCheck(models.Model):

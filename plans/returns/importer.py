@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 
 from bcf.core.imports import PlanImportError
 from bcf.core.money import ParseError, parse_money
-from bcf.core.validation import JSON_MAX_PROBLEMS, json_path, json_tree_problems
+from bcf.core.validation import JSON_MAX_PROBLEMS, json_path, json_tree_problems, schema_message
 from plans.models import (
     P4P_QUARTERS,
     HealthAndWellbeingBoard,
@@ -61,27 +61,6 @@ class _Problems:
             raise PlanImportError(None, problems=self.items[:JSON_MAX_PROBLEMS])
 
 
-def _schema_message(error):
-    if error.validator == "maxLength":
-        return f"must be {error.validator_value:,} characters or fewer"
-    if error.validator in ("maxItems", "maxProperties"):
-        return f"must have {error.validator_value:,} items or fewer"
-    if error.validator == "minimum":
-        return f"must be {error.validator_value:,} or more"
-    if error.validator == "maximum":
-        return f"must be {error.validator_value:,} or less"
-    if error.validator == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return f"must be {' or '.join(str(t) for t in expected)}"
-    if error.validator == "pattern":
-        return "is not in the expected form (a date is YYYY-MM-DD)"
-    if error.validator == "enum":
-        return "must be one of " + ", ".join("null" if v is None else str(v) for v in error.validator_value)
-    if error.validator == "additionalProperties":
-        return "has a field bcf-return/1 does not have"
-    return error.message if len(error.message) <= 300 else error.message[:300] + "…"
-
-
 def validate_document(doc):
     """(path, message) problems: values no form would accept, then the schema's."""
     problems = json_tree_problems(doc)
@@ -89,7 +68,7 @@ def validate_document(doc):
         return problems
     validator = Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
     errors = sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
-    problems += [(json_path(e.absolute_path), _schema_message(e)) for e in errors[:JSON_MAX_PROBLEMS]]
+    problems += [(json_path(e.absolute_path), schema_message(e, FORMAT)) for e in errors[:JSON_MAX_PROBLEMS]]
     return sorted(set(problems), key=problems.index)[:JSON_MAX_PROBLEMS]
 
 
