@@ -134,39 +134,58 @@ def finish(job, status, message=""):
     job.status, job.message = status, message
 
 
-def store_version_file(job):
-    """Render the version's file and store it with its SHA-256. Idempotent: when the file is already
-    stored (an earlier run, or another worker) its bytes are checked against their SHA-256 and kept."""
-    submission = Submission.objects.select_related("plan__hwb").get(pk=job.submission_id)
-    existing = SubmissionFile.objects.filter(submission=submission, kind=job.kind).first()
+def store_once(model, *, owner, kind, filename, content_type, render, what):
+    """Store the file `render()` makes as a `model` row (a StoredFile) of `owner` with its SHA-256,
+    once. Idempotent: when it is already stored (an earlier run, or another worker) its bytes are
+    checked against their SHA-256 and kept; two workers storing at once keep the first."""
+    existing = model.objects.filter(submission=owner, kind=kind).first()
     if existing is not None:
         if hashlib.sha256(bytes(existing.content)).hexdigest() != existing.sha256:
             raise JobFailed("The stored file no longer matches its SHA-256.")
         return existing
-    plan = submission.plan
-    if plan_view(plan).content_hash != submission.content_hash:
-        raise JobFailed(f"Version {submission.version}'s content has changed since it was submitted.")
-    content = exporter(job.kind)(plan)
+    content = render()
     if isinstance(content, str):
         content = content.encode("utf-8")
     digest = hashlib.sha256(content).hexdigest()
     try:
         with transaction.atomic():
-            return SubmissionFile.objects.create(
-                submission=submission,
-                kind=job.kind,
-                filename=version_filename(plan, job.kind),
-                content_type=FILE_TYPES[job.kind][1],
+            return model.objects.create(
+                submission=owner,
+                kind=kind,
+                filename=filename,
+                content_type=content_type,
                 content=content,
                 size=len(content),
                 sha256=digest,
                 created_at=timezone.now(),
             )
     except IntegrityError:  # another worker stored it first: it must be the same bytes
-        stored = SubmissionFile.objects.get(submission=submission, kind=job.kind)
+        stored = model.objects.get(submission=owner, kind=kind)
         if stored.sha256 != digest:
-            log.error("Two renders of %s of version %s differ", job.kind, submission.pk)
+            log.error("Two renders of %s of %s differ", kind, what)
         return stored
+
+
+def store_version_file(job):
+    """Render the version's file and store it with its SHA-256 (once: `store_once`); refused when the
+    plan's content no longer matches what was submitted."""
+    submission = Submission.objects.select_related("plan__hwb").get(pk=job.submission_id)
+    plan = submission.plan
+
+    def render():
+        if plan_view(plan).content_hash != submission.content_hash:
+            raise JobFailed(f"Version {submission.version}'s content has changed since it was submitted.")
+        return exporter(job.kind)(plan)
+
+    return store_once(
+        SubmissionFile,
+        owner=submission,
+        kind=job.kind,
+        filename=version_filename(plan, job.kind),
+        content_type=FILE_TYPES[job.kind][1],
+        render=render,
+        what=f"version {submission.pk}",
+    )
 
 
 def run(job_id, work, requeue):

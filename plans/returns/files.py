@@ -3,11 +3,8 @@ transaction, as a plan version's are (plans/workflow/files.py). The job machiner
 (plans/outputs/jobs.py: claim, run within the time limit, retries, finish); what is particular to a
 return is what the job renders and where it stores it (a ReturnFile with its SHA-256)."""
 
-import hashlib
 import logging
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
 
@@ -90,39 +87,27 @@ def stored_file(submission, kind):
 
 
 def store_return_file(job):
-    """Render the return's file and store it with its SHA-256. Idempotent: when the file is already
-    stored its bytes are checked against their SHA-256 and kept. Refused when the return's content no
-    longer matches what was submitted."""
+    """Render the return's file and store it with its SHA-256 (once: plans.outputs.jobs.store_once);
+    refused when the return's content no longer matches what was submitted."""
     submission = ReturnSubmission.objects.select_related("quarterly_return__hwb", "quarterly_return__period").get(
         pk=job.return_submission_id
     )
-    existing = ReturnFile.objects.filter(submission=submission, kind=job.kind).first()
-    if existing is not None:
-        if hashlib.sha256(bytes(existing.content)).hexdigest() != existing.sha256:
-            raise JobFailed("The stored file no longer matches its SHA-256.")
-        return existing
     ret = submission.quarterly_return
-    if content_hash(return_view(ret)) != submission.content_hash:
-        raise JobFailed(f"Version {submission.version} of the return has changed since it was submitted.")
-    content = render(ret, job.kind)
-    digest = hashlib.sha256(content).hexdigest()
-    try:
-        with transaction.atomic():
-            return ReturnFile.objects.create(
-                submission=submission,
-                kind=job.kind,
-                filename=return_filename(ret, job.kind),
-                content_type=FILE_TYPES[job.kind][1],
-                content=content,
-                size=len(content),
-                sha256=digest,
-                created_at=timezone.now(),
-            )
-    except IntegrityError:  # another worker stored it first: it must be the same bytes
-        stored = ReturnFile.objects.get(submission=submission, kind=job.kind)
-        if stored.sha256 != digest:
-            log.error("Two renders of %s of return submission %s differ", job.kind, submission.pk)
-        return stored
+
+    def make():
+        if content_hash(return_view(ret)) != submission.content_hash:
+            raise JobFailed(f"Version {submission.version} of the return has changed since it was submitted.")
+        return render(ret, job.kind)
+
+    return jobs.store_once(
+        ReturnFile,
+        owner=submission,
+        kind=job.kind,
+        filename=return_filename(ret, job.kind),
+        content_type=FILE_TYPES[job.kind][1],
+        render=make,
+        what=f"return submission {submission.pk}",
+    )
 
 
 @task()
