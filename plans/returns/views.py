@@ -10,6 +10,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,6 +40,7 @@ from plans.models import (
     ReturnIncome,
     ReturnMetric,
     ReturnPeriod,
+    ReturnStatus,
     Role,
 )
 from plans.returns import forms, services
@@ -148,11 +150,14 @@ def review(request):
         returns_for_user(request.user)
         .filter(status__in=RETURN_SUBMITTED_STATES, is_current=True)
         .select_related("hwb", "period", "submission")
-        .order_by("period__position", "hwb__name")
     )
     if not request.user.is_superuser:
         rows = rows.filter(hwb__area_team_id__in=areas)
-    return render(request, "returns/review.html", {"rows": rows})
+    # What waits for a decision comes first, oldest first; then what was decided, newest period first.
+    waiting = rows.filter(status=ReturnStatus.SUBMITTED).order_by("submitted_at", "hwb__name")
+    decided = rows.exclude(status=ReturnStatus.SUBMITTED).order_by("-period__position", "hwb__name")
+    page = Paginator(decided, 50).get_page(request.GET.get("page"))
+    return render(request, "returns/review.html", {"waiting": list(waiting), "page": page})
 
 
 # --- one return -----------------------------------------------------------------------------------
