@@ -163,3 +163,20 @@ def test_libreoffice_recalculates_the_same_payments_to_the_penny(board, tmp_path
     assert money(p4p["M11"].value) == Decimal("7450.00")
     finance = wb[TABS["finance"]]
     assert money(finance["E7"].value) == Decimal("0.00")
+
+
+def test_the_database_refuses_to_change_a_submitted_return_or_its_files(board, run_jobs):
+    from django.db import DatabaseError, connection, transaction
+
+    from plans.models import ReturnSubmission
+
+    ret = complete(
+        services.return_start(hwb=board["hwb"], period=period("2014/15 Q4"), user=board["editor"]), board["editor"]
+    )
+    services.return_sign(ret=ret, user=board["chair"])
+    submission = services.return_submit(ret=ret, user=board["chair"])
+    run_jobs()
+    stored = ReturnFile.objects.filter(submission=submission).first()
+    for table, pk in ((ReturnSubmission._meta.db_table, submission.pk), (ReturnFile._meta.db_table, stored.pk)):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET id = id WHERE id = %s", [pk])  # noqa: S608 - table names are ours
