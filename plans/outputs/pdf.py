@@ -10,6 +10,7 @@ Long because it prepares every section of the Part 1 document for the template i
 the HTML and CSS are in templates/pdf.
 """
 
+import atexit
 import datetime
 import functools
 import hashlib
@@ -54,6 +55,7 @@ ORIGIN = f"https://{HOST}"
 STATIC_PATH = "/static/"
 FILES_PATH = "/plan-files/"
 TEMPLATE = "pdf/part1.html"
+STYLESHEET = "pdf/part1.css"  # given to WeasyPrint by `layout`, not linked from the document
 # The files whose content decides how a PDF looks: a change to any of them invalidates the cache.
 RENDERER_FILES = ("templates/pdf", "static/pdf", "plans/outputs/pdf.py")
 GANTT_ROWS_PER_CHART = 30
@@ -626,7 +628,6 @@ def document_context(view, digest, charts=None):
         "documents_have_files": any(doc.file for doc in view.documents),
         "gantt_charts": gantt_charts(view.milestones),
         "annex1_anchors": {a["scheme"].pk: a["anchor"] for a in annex1},
-        "stylesheet": static_url("pdf/part1.css"),
         "not_answered": NOT_ANSWERED,
         "long_row_chars": LONG_ROW_CHARS,
         "charts": charts or [],
@@ -649,26 +650,45 @@ def render_html(view, digest=None):
     return render_document(view, digest)[0]
 
 
+@functools.lru_cache(maxsize=1)
+def _stylesheet_for(relative, stamp):
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    # Let go of it before the interpreter tears modules down: its finaliser removes its font folder.
+    atexit.register(_stylesheet_for.cache_clear)
+    return CSS(url=static_url(relative), url_fetcher=pdf_url_fetcher(), font_config=fonts), fonts
+
+
+def stylesheet():
+    """The Part 1 stylesheet, parsed and its four @font-face fonts loaded once per process (again when
+    the file changes), with the font configuration that holds them: a worker parses it when it starts
+    and every render forked from it reuses it, where a <link> in the document was parsed, and its
+    fonts loaded, by every render."""
+    found = finders.find(STYLESHEET)
+    return _stylesheet_for(STYLESHEET, os.stat(found).st_mtime_ns if found else None)
+
+
 def layout(html, images=None, extra=None):
-    """WeasyPrint laying out the document: plain data in, the PDF's bytes out (no database), so it can
-    run in a bounded child process."""
+    """WeasyPrint laying out the document with the Part 1 stylesheet: plain data in, the PDF's bytes
+    out (no database), so it can run in a bounded child process."""
     from weasyprint import HTML
 
+    css, fonts = stylesheet()
     fetcher = pdf_url_fetcher(images, extra)
-    return HTML(string=html, base_url=f"{ORIGIN}/", url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, base_url=f"{ORIGIN}/", url_fetcher=fetcher).write_pdf(stylesheets=[css], font_config=fonts)
 
 
 def warm_up():
-    """Import WeasyPrint and matplotlib and lay out a page in this process, so renders forked from it
-    (a worker's) start warm: fonts found, stylesheet machinery loaded."""
+    """Import WeasyPrint and matplotlib, parse the stylesheet and lay out a page in this process, so
+    renders forked from it (a worker's) start warm: fonts loaded, stylesheet machinery ready."""
     import weasyprint  # noqa: F401
 
     from metrics import charts
 
     charts.warm_up()
-
-    stylesheet = static_url("pdf/part1.css")
-    layout(f'<html><head><link rel="stylesheet" href="{stylesheet}"></head><body><p>BCF</p></body></html>')
+    layout("<html><body><p>BCF</p></body></html>")
 
 
 def render_pdf(view, digest=None, *, bounded=True):
@@ -682,7 +702,7 @@ def render_pdf(view, digest=None, *, bounded=True):
     images = {pk: image for pk, image in images.items() if image is not None}
     if not bounded:
         return layout(html, images, extra)
-    import weasyprint  # noqa: F401 - imported here, so the child inherits it
+    stylesheet()  # parsed here (once per process), so the child inherits it
 
     return run_bounded(layout, html, images, extra, what="Laying out the PDF")
 
