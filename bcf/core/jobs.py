@@ -12,6 +12,7 @@ OutgoingEmail, a FileJob) so an administrator sees what failed and why.
 """
 
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -142,6 +143,9 @@ def run_bounded(function, *args, seconds=None, memory_mb=None, what="The render"
     pid = os.fork()
     if pid == 0:  # the child: limit itself, run, send back the outcome, and leave without cleanup
         os.close(read_end)
+        # The parent's objects are the child's to read, not to collect: left to the collector, every
+        # full collection during the render walks them all (and copies their pages on write).
+        gc.freeze()
         status = 0
         try:
             if memory_mb:

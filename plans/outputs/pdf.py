@@ -14,6 +14,7 @@ import atexit
 import datetime
 import functools
 import hashlib
+import io
 import json
 import logging
 import mimetypes
@@ -21,6 +22,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -680,15 +682,71 @@ def layout(html, images=None, extra=None):
     return HTML(string=html, base_url=f"{ORIGIN}/", url_fetcher=fetcher).write_pdf(stylesheets=[css], font_config=fonts)
 
 
+# A few pages using every kind of thing the document has (the draft mark, running headers, the
+# contents' page references, the four faces of the font, hyphenated table headings, lists, a shaded
+# prompt, a chart image): laid out once when a worker starts, so the lazily built parts of WeasyPrint,
+# Pango, cffi and pyphen are ready in the worker, and every render forked from it inherits them
+# instead of building them again (about 8% of a render's calls).
+WARM_UP_HTML = """<!DOCTYPE html><html lang="en-GB" class="draft"><body>
+<section class="cover"><p class="cover-kicker">Better Care Fund</p><h1 class="cover-title">Template
+<span class="keep">Part 1</span></h1><p class="cover-hwb">Board</p><table class="kv cover-table"><tbody>
+<tr><th scope="row">Version</th><td class="run-version">1</td></tr><tr><th scope="row">Status</th>
+<td class="run-status">Draft</td></tr><tr><th scope="row">Reference</th><td class="run-hash">0123456789ab</td></tr>
+</tbody></table></section>
+<nav class="toc"><h1 class="toc-title">Contents</h1><ol class="toc-list"><li class="toc-part">
+<a href="#part-1">Part</a><ol><li><a href="#s-1">Section</a></li></ol></li></ol></nav>
+<section class="part"><h1 class="part-title" id="part-1">Part</h1><section class="section" id="s-1">
+<h2>1 Section</h2><div class="prompt"><p>Guidance <strong>bold</strong> <em>italic</em>
+<strong><em>both</em></strong></p><ul><li>Point</li></ul></div><h3>1 a) Question</h3>
+<div class="answer markup"><p>Answer <a href="#s-1">link</a> <span class="not-answered">Not answered</span></p>
+<table><thead><tr><th>Heading</th></tr></thead><tbody><tr><td>Cell</td></tr></tbody></table></div>
+<table class="grid"><colgroup><col class="w-ref"><col></colgroup><thead><tr><th scope="col">Reference</th>
+<th scope="col">Commissioning organisations</th></tr></thead><tbody><tr class="group"><th colspan="2">Group</th></tr>
+<tr><td>1</td><td class="num">£1,000.00</td></tr></tbody></table>
+<figure class="chart"><h3>Chart</h3><img class="chart-image" src="/charts/warm-up.jpg" alt="Chart">
+<p class="chart-alt">Chart</p></figure><p class="note">Note</p>WARM_UP_TEXT</section></section></body></html>"""
+# Every letter, figure and common sign in each face and size the document uses, so the fonts' glyphs
+# are measured once per worker rather than once per render.
+_CHARACTERS = "".join(chr(c) for c in range(0x21, 0x7F)) + " £€–—‘’“”•·…×÷±½¼¾°%‰§©®™→←"
+WARM_UP_HTML = WARM_UP_HTML.replace(
+    "WARM_UP_TEXT",
+    "".join(
+        f'<{tag} class="{cls}">{escape(_CHARACTERS)} <strong>{escape(_CHARACTERS)}</strong> '
+        f"<em>{escape(_CHARACTERS)}</em> <strong><em>{escape(_CHARACTERS)}</em></strong></{tag}>"
+        for tag, cls in [
+            ("p", ""),
+            ("p", "note"),
+            ("h1", ""),
+            ("h2", ""),
+            ("h3", ""),
+            ("p", "chart-alt"),
+            ("p", "cover-title"),
+            ("p", "cover-hwb"),
+        ]
+    )
+    + f'<table class="grid"><thead><tr><th>{escape(_CHARACTERS)}</th></tr></thead>'
+    f"<tbody><tr><td>{escape(_CHARACTERS)}</td></tr></tbody></table>"
+    f'<nav class="toc"><ol><li><a href="#s-1">{escape(_CHARACTERS)}</a></li></ol></nav>',
+)
+
+
+def _warm_up_image():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 16), "#1d70b8").save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
 def warm_up():
-    """Import WeasyPrint and matplotlib, parse the stylesheet and lay out a page in this process, so
-    renders forked from it (a worker's) start warm: fonts loaded, stylesheet machinery ready."""
+    """Import WeasyPrint and matplotlib, parse the stylesheet and lay out a sample of the document in
+    this process, so renders forked from it (a worker's) start warm (WARM_UP_HTML)."""
     import weasyprint  # noqa: F401
 
     from metrics import charts
 
     charts.warm_up()
-    layout("<html><body><p>BCF</p></body></html>")
+    layout(WARM_UP_HTML, extra={"/charts/warm-up.jpg": (_warm_up_image(), "image/jpeg")})
 
 
 def render_pdf(view, digest=None, *, bounded=True):
