@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
 
-from bcf.core.jobs import backoff, enqueue, enqueue_after, time_limit
+from bcf.core.jobs import JobFailed, backoff, enqueue, enqueue_after, time_limit
 from bcf.core.validation import clean_filename
 from plans.models import ExportJob, ExportKind, FileJobStatus
 from plans.review.selectors import area_submitted_files, area_version_count, national_figures, national_plan_count
@@ -228,6 +228,9 @@ def prepare_export(job_id):
             content = make(user)
         filename = name()
         stored = job.file.storage.save(f"exports/{job.token}/{filename}", ContentFile(content))
+    except JobFailed as exc:  # past the time limit: trying again would take as long
+        _finish(job, FileJobStatus.FAILED, f"{exc} Ask for it again later, or ask an administrator.")
+        return FileJobStatus.FAILED
     except Exception as exc:
         if job.attempts < MAX_ATTEMPTS:
             _finish(job, FileJobStatus.QUEUED)

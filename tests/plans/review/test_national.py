@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from metrics import calculations as calc
 from metrics.models import FundingRow
-from plans.models import AssuranceOutcome, ExportJob, Plan, PlanStatus, Role
+from plans.models import AssuranceOutcome, ExportJob, ExportKind, Plan, PlanStatus, Role
 from plans.review.exports import csv_safe
 from tests.factories import AreaTeamFactory, PlanFactory, RoleFactory, bulk_submitted_plans
 
@@ -160,6 +160,26 @@ class TestLargeCsv:
 
         national.force_login(RoleFactory(role=Role.NATIONAL).user)  # another national user
         assert national.get(response["Location"]).status_code == 404
+
+    def test_a_job_past_its_time_limit_says_so_and_offers_to_try_again(self, national, settings, run_jobs, monkeypatch):
+        from bcf.core.jobs import LimitExceeded
+        from plans.review import exports
+
+        bulk_submitted_plans(AreaTeamFactory(), 3, prefix="Slow")
+        settings.EXPORT_JOB_THRESHOLD_ROWS = 2
+
+        def too_slow(user):
+            raise LimitExceeded("Preparing the download took longer than 300 seconds and was stopped.")
+
+        count, _make, name, kind = exports.EXPORTS[ExportKind.NATIONAL_CSV]
+        monkeypatch.setitem(exports.EXPORTS, ExportKind.NATIONAL_CSV, (count, too_slow, name, kind))
+        page_url = national.get(reverse("review:national_csv"))["Location"]
+        run_jobs()
+        page = national.get(page_url)
+        text = page.content.decode()
+        assert "Sorry, we could not prepare your download" in text and "longer than 300 seconds" in text
+        assert reverse("review:national_csv") in text, "a way to ask again"
+        assert ExportJob.objects.get().status == "failed"
 
 
 class TestQueryCount:
