@@ -172,6 +172,12 @@ def content_type(kind):
     return EXPORTS[kind][3]
 
 
+def make_export(kind, user):
+    """The export's bytes and file name, as `user` sees the plans."""
+    _count, make, name, _type = EXPORTS[kind]
+    return make(user), name()
+
+
 # --- asking for a large one ---------------------------------------------------------------------
 
 
@@ -222,11 +228,9 @@ def prepare_export(job_id):
     if job is None:
         return "nothing to do"
     user = get_user_model().objects.get(pk=job.requested_by_id)
-    _count, make, name, _type = EXPORTS[job.kind]
     try:
         with time_limit(settings.JOB_TIME_LIMIT_SECONDS, "Preparing the download"):
-            content = make(user)
-        filename = name()
+            content, filename = make_export(job.kind, user)
         stored = job.file.storage.save(f"exports/{job.token}/{filename}", ContentFile(content))
     except JobFailed as exc:  # past the time limit: trying again would take as long
         _finish(job, FileJobStatus.FAILED, f"{exc} Ask for it again later, or ask an administrator.")

@@ -114,11 +114,8 @@ def _export(request, kind):
     if exports.is_large(kind, request.user):
         job = exports.queue_export(kind=kind, user=request.user)
         return redirect("review:export", job.token)
-    make, name = {
-        ExportKind.AREA_ZIP: (exports.area_zip_bytes, exports.area_zip_filename),
-        ExportKind.NATIONAL_CSV: (exports.national_csv_bytes, exports.national_csv_filename),
-    }[kind]
-    return _attachment(make(request.user), exports.content_type(kind), name())
+    content, filename = exports.make_export(kind, request.user)
+    return _attachment(content, exports.content_type(kind), filename)
 
 
 def _attachment(content, content_type, filename):
