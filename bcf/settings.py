@@ -181,6 +181,10 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 RENDER_TIME_LIMIT_SECONDS = int(os.environ.get("RENDER_TIME_LIMIT_SECONDS", "120"))
 RENDER_MEMORY_LIMIT_MB = int(os.environ.get("RENDER_MEMORY_LIMIT_MB", "1024"))
 JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", "300"))
+# The area zip and the national CSV are made in the request up to these sizes, and by a background
+# job (with a "being prepared" page) above them: versions in the zip, rows (plans) in the CSV.
+EXPORT_JOB_THRESHOLD_VERSIONS = int(os.environ.get("EXPORT_JOB_THRESHOLD_VERSIONS", "40"))
+EXPORT_JOB_THRESHOLD_ROWS = int(os.environ.get("EXPORT_JOB_THRESHOLD_ROWS", "200"))
 # E-mails are retried with exponential backoff (EMAIL_RETRY_BASE_SECONDS × 2^attempt) this many times
 # before they are marked failed for an administrator to see (Django admin: Outgoing e-mails).
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "6"))

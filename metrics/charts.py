@@ -1,8 +1,8 @@
 """Part 2 charts as self-contained SVG (matplotlib's SVG backend), each with a text alternative; for
-the PDF the same figures as JPEG at PDF_DPI with fixed margins (WeasyPrint laid out an SVG chart's
-every path and label, and the constrained layout solver took half of drawing one: together a third
-of the PDF's time; a raster image is placed in one step). matplotlib is slow to import, so it is
-imported only when a chart is drawn (`load_matplotlib`).
+the PDF the same charts as JPEG drawn by metrics/raster_charts.py (WeasyPrint laid out an SVG
+chart's every path and label, and matplotlib took about 80 ms to draw each raster chart; Pillow
+draws one in a few). matplotlib is slow to import, so it is imported only when a chart is drawn for
+the pages (`load_matplotlib`).
 """
 
 import io
@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from metrics import raster_charts
 from metrics.formatting import format_count, format_metric_value, format_money
 
 
@@ -33,38 +34,20 @@ def load_matplotlib():
 
 
 def warm_up():
-    """Import matplotlib now (a worker does, when it starts)."""
+    """Import matplotlib and load the PDF charts' font now (a worker does, when it starts)."""
     load_matplotlib()
+    raster_charts.warm_up()
 
 
-PDF_DPI = 150  # sharp on paper at the charts' printed size (about 17 cm wide), a few tens of KB each
-
-
-def _figure(Figure, size, raster, *, left, bottom, top):  # noqa: N803 - the class matplotlib gives
-    """A figure laid out by matplotlib's constrained layout for the pages; for the PDF, with fixed
-    margins (`bottom` and `top` in inches) instead: the constrained layout solver took half the
-    time of drawing a chart, and the PDF's charts have known sizes and labels."""
-    if not raster:
-        return Figure(figsize=size, layout="constrained")
-    figure = Figure(figsize=size)
-    figure.subplots_adjust(left=left, right=0.98, bottom=bottom / size[1], top=1 - top / size[1])
-    return figure
-
-
-def _chart(figure, slug, title, alt, raster):
-    if not raster:
-        return Chart(title=title, svg=svg_element(figure, slug, title, alt), alt=alt)
-    # JPEG at high quality without chroma subsampling: the PDF embeds JPEG as it is, where a PNG is
-    # decoded and compressed again by WeasyPrint.
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="jpeg", dpi=PDF_DPI, pil_kwargs={"quality": 92, "subsampling": 0})
-    return Chart(title=title, svg="", alt=alt, png=buffer.getvalue())
+def _chart(figure, slug, title, alt):
+    return Chart(title=title, svg=svg_element(figure, slug, title, alt), alt=alt)
 
 
 BLUE = "#1d70b8"
 GREY = "#505a5f"
 ORANGE = "#f47738"
 TEXT = "#0b0c0c"
+COLOURS = {"grey": GREY, "text": TEXT}  # the raster charts' axes and words
 RC = {
     "svg.fonttype": "none",  # text stays text: searchable, and read by screen readers
     "svg.hashsalt": "bcf-part2",  # the same data draws the same file
@@ -164,41 +147,72 @@ def p4p_chart(p4p, slug="p4p", raster=False):
     """Baseline against planned admissions for each quarter of the performance period."""
     if p4p is None or not any(q.baseline is not None or q.plan is not None for q in p4p.quarters):
         return None
+    title = "Non-elective admissions: baseline and plan by quarter"
+    parts = [
+        f"Quarter {q.number}: baseline {q.baseline_label} {format_count(q.baseline) or 'not given'}, "
+        f"plan {q.plan_label} {format_count(q.plan) or 'not given'}"
+        for q in p4p.quarters
+    ]
+    alt = f"Bar chart of non-elective admissions. {'; '.join(parts)}."
+    if p4p.avoided is not None:
+        alt += f" In total {format_count(p4p.avoided)} fewer admissions planned than the baseline."
+    baseline = [q.baseline or 0 for q in p4p.quarters]
+    planned = [q.plan or 0 for q in p4p.quarters]
+    labels = [f"Quarter {q.number}\n{q.baseline_label}\n{q.plan_label}" for q in p4p.quarters]
+    if raster:
+        image = raster_charts.bar_chart_v(
+            (7.2, 3.8),
+            {"left": 0.1, "bottom": 0.95, "top": 0.45},
+            labels,
+            [("Baseline", baseline, GREY), ("Plan", planned, BLUE)],
+            lambda v: f"{v:,.0f}",
+            COLOURS,
+            ylabel="Non-elective admissions",
+        )
+        return Chart(title=title, svg="", alt=alt, png=image)
     matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
-        figure = _figure(Figure, (7.2, 3.8), raster, left=0.1, bottom=0.95, top=0.45)
+        figure = Figure(figsize=(7.2, 3.8), layout="constrained")
         axes = figure.subplots()
         positions = range(len(p4p.quarters))
         width = 0.38
-        baseline = [q.baseline or 0 for q in p4p.quarters]
-        planned = [q.plan or 0 for q in p4p.quarters]
         axes.bar([p - width / 2 for p in positions], baseline, width, label="Baseline", color=GREY)
         axes.bar([p + width / 2 for p in positions], planned, width, label="Plan", color=BLUE)
-        axes.set_xticks(
-            list(positions), [f"Quarter {q.number}\n{q.baseline_label}\n{q.plan_label}" for q in p4p.quarters]
-        )
+        axes.set_xticks(list(positions), labels)
         axes.set_ylabel("Non-elective admissions")
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-        figure.legend(frameon=False, loc="upper left" if raster else "outside upper left", ncols=2)
-        title = "Non-elective admissions: baseline and plan by quarter"
-        parts = [
-            f"Quarter {q.number}: baseline {q.baseline_label} {format_count(q.baseline) or 'not given'}, "
-            f"plan {q.plan_label} {format_count(q.plan) or 'not given'}"
-            for q in p4p.quarters
-        ]
-        alt = f"Bar chart of non-elective admissions. {'; '.join(parts)}."
-        if p4p.avoided is not None:
-            alt += f" In total {format_count(p4p.avoided)} fewer admissions planned than the baseline."
-        return _chart(figure, slug, title, alt, raster)
+        figure.legend(frameon=False, loc="outside upper left", ncols=2)
+        return _chart(figure, slug, title, alt)
 
 
 def expenditure_chart(by_area, slug="spend", raster=False):
     """Planned expenditure by area of spend, 2014/15 against 2015/16."""
     if not by_area:
         return None
+    title = "Planned expenditure by area of spend"
+    parts = [
+        f"{area}: {format_money(years['2014/15'], pence=False)} in 2014/15, "
+        f"{format_money(years['2015/16'], pence=False)} in 2015/16"
+        for area, years in by_area
+    ]
+    alt = f"Bar chart of planned expenditure. {'; '.join(parts)}."
+    size = (7.2, 1.1 + 0.55 * len(by_area))
+    if raster:
+        image = raster_charts.bar_chart_h(
+            size,
+            {"left": 0.22, "bottom": 0.45, "top": 0.45},
+            [area for area, _ in by_area],
+            [
+                ("2014/15", [float(years["2014/15"]) for _, years in by_area], GREY),
+                ("2015/16", [float(years["2015/16"]) for _, years in by_area], BLUE),
+            ],
+            lambda v: _money_axis(v, None),
+            COLOURS,
+        )
+        return Chart(title=title, svg="", alt=alt, png=image)
     matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
-        figure = _figure(Figure, (7.2, 1.1 + 0.55 * len(by_area)), raster, left=0.22, bottom=0.45, top=0.45)
+        figure = Figure(figsize=size, layout="constrained")
         axes = figure.subplots()
         areas = [area for area, _ in by_area][::-1]
         totals = dict(by_area)
@@ -210,15 +224,8 @@ def expenditure_chart(by_area, slug="spend", raster=False):
         axes.barh([p - height / 2 for p in positions], second, height, label="2015/16", color=BLUE)
         axes.set_yticks(list(positions), areas)
         axes.xaxis.set_major_formatter(FuncFormatter(_money_axis))
-        figure.legend(frameon=False, loc="upper left" if raster else "outside upper left", ncols=2)
-        title = "Planned expenditure by area of spend"
-        parts = [
-            f"{area}: {format_money(years['2014/15'], pence=False)} in 2014/15, "
-            f"{format_money(years['2015/16'], pence=False)} in 2015/16"
-            for area, years in by_area
-        ]
-        alt = f"Bar chart of planned expenditure. {'; '.join(parts)}."
-        return _chart(figure, slug, title, alt, raster)
+        figure.legend(frameon=False, loc="outside upper left", ncols=2)
+        return _chart(figure, slug, title, alt)
 
 
 def metric_chart(metric, slug, raster=False):
@@ -227,33 +234,46 @@ def metric_chart(metric, slug, raster=False):
     if sum(1 for _, value in points if value is not None) < 2:
         return None
     definition = metric.definition
+    labels = [label for label, _ in points]
+    values = [_float(value) for _, value in points]
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    annotations = [
+        "" if v is None else format_metric_value(definition, Decimal(str(v))).replace(" per 100,000 population", "")
+        for v in values
+    ]
+    low, high = min(v for _, v in known), max(v for _, v in known)
+    margin = (high - low) * 0.35 or abs(high) * 0.1 or 1
+    ylabel = {"rate": "per 100,000", "percent": "%"}.get(definition.kind, "value")
+    title = f"{metric.definition.label}: baseline and plan"
+    parts = [f"{label}: {format_metric_value(definition, v) or 'not given'}" for label, v in points]
+    alt = f"Line chart of {metric.name}. {'; '.join(parts)}."
+    if raster:
+        image = raster_charts.line_chart(
+            (7.2, 2.8),
+            {"left": 0.1, "bottom": 0.8, "top": 0.15},
+            [_wrap(label, 24) for label in labels],
+            values,
+            annotations,
+            COLOURS,
+            line=BLUE,
+            first=GREY,
+            ylabel=ylabel,
+            limits=(low - margin, high + margin),
+        )
+        return Chart(title=title, svg="", alt=alt, png=image)
     matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
-        figure = _figure(Figure, (7.2, 2.8), raster, left=0.1, bottom=0.8, top=0.15)
+        figure = Figure(figsize=(7.2, 2.8), layout="constrained")
         axes = figure.subplots()
-        labels = [label for label, _ in points]
-        values = [_float(value) for _, value in points]
-        known = [(i, v) for i, v in enumerate(values) if v is not None]
         axes.plot([i for i, _ in known], [v for _, v in known], marker="o", color=BLUE, linewidth=2)
         axes.plot([known[0][0]], [known[0][1]], marker="o", color=GREY, markersize=9, linestyle="none")
         for i, v in known:
-            axes.annotate(
-                format_metric_value(definition, Decimal(str(v))).replace(" per 100,000 population", ""),
-                (i, v),
-                textcoords="offset points",
-                xytext=(0, 8),
-                ha="center",
-            )
+            axes.annotate(annotations[i], (i, v), textcoords="offset points", xytext=(0, 8), ha="center")
         axes.set_xticks(range(len(labels)), [_wrap(label, 24) for label in labels])
         axes.set_xlim(-0.5, len(labels) - 0.5)
-        low, high = min(v for _, v in known), max(v for _, v in known)
-        margin = (high - low) * 0.35 or abs(high) * 0.1 or 1
         axes.set_ylim(low - margin, high + margin)
-        axes.set_ylabel({"rate": "per 100,000", "percent": "%"}.get(definition.kind, "value"))
-        title = f"{metric.definition.label}: baseline and plan"
-        parts = [f"{label}: {format_metric_value(definition, v) or 'not given'}" for label, v in points]
-        alt = f"Line chart of {metric.name}. {'; '.join(parts)}."
-        return _chart(figure, slug, title, alt, raster)
+        axes.set_ylabel(ylabel)
+        return _chart(figure, slug, title, alt)
 
 
 def _wrap(text, width):
@@ -285,7 +305,7 @@ def admissions_chart(schedule, slug="admissions", raster=False):
         return None
     matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
-        figure = _figure(Figure, (7.2, 3.4), raster, left=0.1, bottom=0.5, top=0.45)
+        figure = Figure(figsize=(7.2, 3.4), layout="constrained")
         axes = figure.subplots()
         positions = list(range(len(schedule)))
         for attribute, label, colour, style in (
@@ -308,7 +328,7 @@ def admissions_chart(schedule, slug="admissions", raster=False):
         axes.set_xlim(-0.3, len(schedule) - 0.7)
         axes.set_ylabel("Non-elective admissions")
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-        figure.legend(frameon=False, loc="upper left" if raster else "outside upper left", ncols=3)
+        figure.legend(frameon=False, loc="outside upper left", ncols=3)
         title = "Non-elective admissions: baseline, plan and actual by quarter"
         parts = [
             f"{q.label}: baseline {format_count(q.baseline) or 'not given'}, "
@@ -316,7 +336,7 @@ def admissions_chart(schedule, slug="admissions", raster=False):
             for q in schedule
         ]
         alt = f"Line chart of non-elective admissions. {'; '.join(parts)}."
-        return _chart(figure, slug, title, alt, raster)
+        return _jpeg_chart(figure, title, alt) if raster else _chart(figure, slug, title, alt)
 
 
 def released_chart(rows, slug="released", raster=False):
@@ -326,7 +346,7 @@ def released_chart(rows, slug="released", raster=False):
         return None
     matplotlib, Figure, FuncFormatter = load_matplotlib()
     with matplotlib.rc_context(RC):
-        figure = _figure(Figure, (7.2, 1.0 + 0.32 * len(rows)), raster, left=0.35, bottom=0.45, top=0.45)
+        figure = Figure(figsize=(7.2, 1.0 + 0.32 * len(rows)), layout="constrained")
         axes = figure.subplots()
         names = [_wrap(name.replace(" Health and Wellbeing Board", ""), 40) for name, _, _ in rows][::-1]
         released = [float(r[1] or 0) for r in rows][::-1]
@@ -336,7 +356,7 @@ def released_chart(rows, slug="released", raster=False):
         axes.barh(list(positions), held, 0.6, left=released, label="Not released", color=GREY)
         axes.set_yticks(list(positions), names)
         axes.xaxis.set_major_formatter(FuncFormatter(_money_axis))
-        figure.legend(frameon=False, loc="upper left" if raster else "outside upper left", ncols=2)
+        figure.legend(frameon=False, loc="outside upper left", ncols=2)
         title = "Pay-for-performance money released and not released to date, by Board"
         parts = [
             f"{name}: {format_money(r, pence=False) or '£0'} released, "
@@ -344,4 +364,12 @@ def released_chart(rows, slug="released", raster=False):
             for name, r, h in rows
         ]
         alt = f"Stacked bar chart. {'; '.join(parts)}."
-        return _chart(figure, slug, title, alt, raster)
+        return _jpeg_chart(figure, title, alt) if raster else _chart(figure, slug, title, alt)
+
+
+def _jpeg_chart(figure, title, alt):
+    """A return's chart as JPEG for its PDF, drawn by matplotlib (one chart a document: the Pillow
+    drawing of metrics.raster_charts is kept for the plans' many)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="jpeg", dpi=150, pil_kwargs={"quality": 92, "subsampling": 0})
+    return Chart(title=title, svg="", alt=alt, png=buffer.getvalue())

@@ -8,6 +8,7 @@ from plans.models import (
     AreaTeam,
     AssuranceOutcome,
     ChangeRecord,
+    ExportJob,
     HealthAndWellbeingBoard,
     LocalAuthority,
     Plan,
@@ -155,6 +156,15 @@ class SubmissionFileAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["filename", "sha256"]
     exclude = ["content"]  # the bytes are downloaded from the plan's versions page, never shown here
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyAdmin):
+    """Large downloads prepared by a background job: who asked, how it went, and why one failed."""
+
+    list_display = ["created_at", "kind", "requested_by", "status", "items", "size", "message"]
+    list_filter = ["kind", "status"]
+    search_fields = ["requested_by__email", "message"]
 
 
 @admin.register(SectionComment)

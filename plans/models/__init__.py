@@ -1,7 +1,7 @@
 """The plans app's models, one module per concern, all importable from `plans.models`."""
 
 from plans.models.history import ChangeRecord, Verb
-from plans.models.jobs import FileJob, FileJobStatus
+from plans.models.jobs import ExportJob, ExportKind, FileJob, FileJobStatus
 from plans.models.organisations import (
     CCG,
     AreaTeam,
@@ -92,6 +92,8 @@ __all__ = [
     "AssuranceOutcomeChoice",
     "ChangeRecord",
     "Decline",
+    "ExportJob",
+    "ExportKind",
     "FileJob",
     "FileJobStatus",
     "FileKind",

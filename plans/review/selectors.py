@@ -196,6 +196,11 @@ def area_submitted_files(user):
     )
 
 
+def area_version_count(user):
+    """How many submitted versions with stored files the area zip holds."""
+    return area_submitted_files(user).order_by().values("submission_id").distinct().count()
+
+
 MAX_VERSIONS_BACK = 20  # a plan line is a handful of versions; a bound all the same
 
 
@@ -268,6 +273,19 @@ def national_plans(user):
         .exclude(next_versions__status__in=SUBMITTED_STATES)
         .distinct()
     ).order_by("hwb__name", "round", "pk")
+
+
+def national_plan_count(user):
+    """How many rows the national CSV has (one per plan line), without working out the figures."""
+    return (
+        plans_for_user(user)
+        .filter(status__in=SUBMITTED_STATES)
+        .exclude(next_versions__status__in=SUBMITTED_STATES)
+        .order_by()
+        .values("pk")
+        .distinct()
+        .count()
+    )
 
 
 def _minimums(rows):

@@ -5,35 +5,33 @@ renders. Outcomes go through plans.workflow.services.plan_assure, returns throug
 import csv
 import io
 import logging
-import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bcf.core.carried import carry_form_error
 from bcf.core.issues import errors, warnings
-from bcf.core.validation import clean_filename
 from plans import access, deadlines
 from plans.access import Action, plan_for_user, user_roles_for_plan
 from plans.content.checks import check_plan
 from plans.content.selectors import plan_view
-from plans.models import PlanStatus, Role, SectionComment, Submission
+from plans.models import ExportKind, FileJobStatus, PlanStatus, Role, SectionComment, Submission
+from plans.review import exports
 from plans.review import services as review
+from plans.review.exports import csv_safe
 from plans.review.forms import AreaFilterForm, CommentForm, OutcomeForm
 from plans.review.national_chart import reductions_chart
 from plans.review.selectors import (
     area_hwbs_without_plan,
     area_plans,
-    area_submitted_files,
     is_national_viewer,
     national_figures,
     plan_row,
@@ -104,39 +102,73 @@ def area_home(request):
 @login_required
 @require_GET
 def area_zip(request):
-    """Every stored file of every submitted version of the reviewer's area, exactly as stored."""
+    """Every stored file of every submitted version of the reviewer's area, exactly as stored: at
+    once when there are few versions, otherwise prepared by a job (the "being prepared" page)."""
     _require_reviewer(request.user)
-    buffer = io.BytesIO()
-    used = set()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for stored in area_submitted_files(request.user).iterator(chunk_size=50):
-            if not workflow.file_is_intact(stored):
-                log.error("Stored file %s does not match its SHA-256; left out of the zip", stored.pk)
-                continue
-            folder = slugify(stored.submission.plan.hwb.name)
-            name = unique_entry_name(f"{folder}/{clean_filename(stored.filename)}", used)
-            archive.writestr(name, bytes(stored.content))
-    content = buffer.getvalue()
-    response = HttpResponse(content, content_type="application/zip")
-    name = f"bcf-area-plans-{timezone.localdate():%Y-%m-%d}.zip"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    return _export(request, ExportKind.AREA_ZIP)
+
+
+def _export(request, kind):
+    """The export's file in this response when the set is small; for a large one, the job preparing
+    it (one at a time per person and kind) and its page."""
+    if exports.is_large(kind, request.user):
+        job = exports.queue_export(kind=kind, user=request.user)
+        return redirect("review:export", job.token)
+    content, filename = exports.make_export(kind, request.user)
+    return _attachment(content, exports.content_type(kind), filename)
+
+
+def _attachment(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Content-Length"] = str(len(content))
     response["Cache-Control"] = "private, max-age=0"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-def unique_entry_name(name, used):
-    """`name`, or "name (2).ext", "name (3).ext"… when it is already in the zip: unzipping would keep
-    only one of two entries with the same name (two plans with the same name and version label)."""
-    candidate, number = name, 1
-    stem, dot, ext = name.rpartition(".")
-    if not dot or "/" in ext:
-        stem, dot, ext = name, "", ""
-    while candidate.lower() in used:
-        number += 1
-        candidate = f"{stem} ({number}){dot}{ext}"
-    used.add(candidate.lower())
-    return candidate
+def _own_export(request, token):
+    """The user's own export job (another person's is a 404), while they still hold the role."""
+    job = exports.export_for_user(request.user, token)
+    if job is None:
+        raise Http404
+    (_require_reviewer if job.kind == ExportKind.AREA_ZIP else _require_national)(request.user)
+    return job
+
+
+EXPORT_POLL_SECONDS = 3
+
+
+@login_required
+@require_GET
+def export(request, token):
+    """A large download being prepared: its state, looked at again every few seconds until it is
+    ready (then the download link) or has failed (then why, and a way to ask again)."""
+    job = _own_export(request, token)
+    back = reverse("review:area_home" if job.kind == ExportKind.AREA_ZIP else "review:national")
+    again = reverse("review:area_zip" if job.kind == ExportKind.AREA_ZIP else "review:national_csv")
+    context = {
+        "job": job,
+        "back_url": back,
+        "again_url": again,
+        "file_url": reverse("review:export_file", args=[job.token]),
+        "poll_seconds": EXPORT_POLL_SECONDS,
+    }
+    response = render(request, "plans/review/export.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def export_file(request, token):
+    """The prepared file; while it is not ready, its page."""
+    job = _own_export(request, token)
+    if job.status != FileJobStatus.READY or not job.file:
+        return redirect("review:export", job.token)
+    with job.file.open("rb") as handle:
+        content = handle.read()
+    return _attachment(content, exports.content_type(job.kind), job.filename)
 
 
 def _reviewer_plan(request, plan_id):
@@ -300,78 +332,12 @@ def national(request):
     )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """A cell a spreadsheet will not run: text starting with = + - @, a tab or a carriage return is
-    prefixed with an apostrophe (numbers are written as numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-CSV_HEADER = [
-    "Health and Wellbeing Board",
-    "Area team",
-    "Round",
-    "Version",
-    "State",
-    "Submitted at",
-    "Late",
-    "Assurance outcome",
-    "Conditions",
-    "Pooled budget 2014/15 (£)",
-    "Pooled budget 2015/16 (£)",
-    "Minimum 2014/15 (£)",
-    "Minimum 2015/16 (£)",
-    "Planned non-elective reduction (%)",
-    "Below 3.5% minimum",
-    "P4P value (£)",
-]
-
-
 @login_required
 @require_GET
 def national_csv(request):
+    """The national table as CSV: at once for a few hundred plans, otherwise prepared by a job."""
     _require_national(request.user)
-    figures = national_figures(request.user)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for row in figures.rows:
-        plan = row.plan
-        writer.writerow(
-            [
-                csv_safe(value)
-                for value in (
-                    plan.hwb.name,
-                    plan.hwb.area_team.name if plan.hwb.area_team else "",
-                    plan.get_round_display(),
-                    plan.version,
-                    plan.status_label,
-                    timezone.localtime(row.submission.submitted_at).strftime("%Y-%m-%d %H:%M")
-                    if row.submission
-                    else "",
-                    "Yes" if row.is_late else "No",
-                    row.outcome.outcome if row.outcome else "",
-                    row.outcome.conditions if row.outcome else "",
-                    row.pooled["2014/15"],
-                    row.pooled["2015/16"],
-                    row.minimum["2014/15"],
-                    row.minimum["2015/16"],
-                    row.reduction_percent,
-                    {True: "No", False: "Yes", None: ""}[row.meets_minimum],
-                    row.p4p_value,
-                )
-            ]
-        )
-    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    name = f"bcf-plans-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return _export(request, ExportKind.NATIONAL_CSV)
 
 
 @login_required

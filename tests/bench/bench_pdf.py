@@ -153,7 +153,7 @@ def main():
 
     started = time.perf_counter()
     pdf.warm_up()  # what a worker does when it starts: WeasyPrint, matplotlib, fonts
-    print(f"worker warm-up      {_ms(time.perf_counter() - started)} (imports and a first page, once per worker)")
+    print(f"worker warm-up      {_ms(time.perf_counter() - started)} (imports, stylesheet, sample page; once)")
     rutland = _rutland()
     measure(plan_2014_04_with_part2())
     measure(rutland)

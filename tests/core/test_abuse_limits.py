@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from plans.models import Role, SubmissionFile
-from plans.review.views import unique_entry_name
+from plans.review.exports import unique_entry_name
 from tests.factories import PASSWORD, AreaTeamFactory, PlanFactory, RoleFactory, UserFactory, bulk_submitted_plans
 
 

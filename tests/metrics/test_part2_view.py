@@ -1,8 +1,10 @@
 """The Part 2 view-model the PDF renders generically, and its charts (SVG with a text alternative)."""
 
+import io
 import re
 
 import pytest
+from PIL import Image
 
 from metrics.selectors import part2_view
 from plans.content.plan_json import import_plan
@@ -82,3 +84,15 @@ def test_the_rutland_demo_has_a_p4p_chart_and_headline():
     view = plan_view(import_plan(demo_document("rutland")))
     assert ("Admissions avoided", "103") in view.part2.headline_rows
     assert any(c.title.startswith("Non-elective admissions") for c in view.part2.charts)
+
+
+def test_pdf_charts_are_the_same_charts_as_jpeg_images():
+    part2 = plan_view(complete_part2_plan()).part2
+    pages, printed = part2.charts, part2.pdf_charts
+    assert [(c.title, c.alt) for c in printed] == [(c.title, c.alt) for c in pages]
+    for chart in printed:
+        image = Image.open(io.BytesIO(chart.png))
+        assert image.format == "JPEG" and image.width == 1080, "7.2 inches at 150 dpi"
+        # Drawn, not blank: the bars and lines in the GOV.UK blue are on it.
+        colours = image.convert("RGB").getcolors(1 << 20)
+        assert any(abs(r - 29) < 12 and abs(g - 112) < 12 and abs(b - 184) < 12 for _, (r, g, b) in colours)

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from metrics import calculations as calc
 from metrics.models import FundingRow
-from plans.models import AssuranceOutcome, Plan, PlanStatus, Role
-from plans.review.views import csv_safe
+from plans.models import AssuranceOutcome, ExportJob, ExportKind, Plan, PlanStatus, Role
+from plans.review.exports import csv_safe
 from tests.factories import AreaTeamFactory, PlanFactory, RoleFactory, bulk_submitted_plans
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +131,55 @@ class TestCsv:
         for row in rows[1:]:
             for cell in row:
                 assert not cell.startswith(("=", "+", "@", "\t", "\r")), row
+
+
+class TestLargeCsv:
+    def test_a_large_csv_is_prepared_by_a_job_and_holds_what_the_immediate_one_holds(
+        self, national, settings, run_jobs
+    ):
+        bulk_submitted_plans(AreaTeamFactory(), 3, prefix="Big")
+        settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+        immediate = national.get(reverse("review:national_csv"))
+        assert immediate.status_code == 200 and not ExportJob.objects.exists()
+
+        settings.EXPORT_JOB_THRESHOLD_ROWS = 2
+        response = national.get(reverse("review:national_csv"))
+        job = ExportJob.objects.get()
+        assert response.status_code == 302 and job.items == 3
+        page = national.get(response["Location"])
+        assert "Preparing your download" in page.content.decode()
+
+        run_jobs()
+        page = national.get(response["Location"])
+        assert "Your download is ready" in page.content.decode()
+        download = national.get(reverse("review:export_file", args=[job.token]))
+        assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+        assert download.content == immediate.content
+        rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+        assert len(rows) == 4
+
+        national.force_login(RoleFactory(role=Role.NATIONAL).user)  # another national user
+        assert national.get(response["Location"]).status_code == 404
+
+    def test_a_job_past_its_time_limit_says_so_and_offers_to_try_again(self, national, settings, run_jobs, monkeypatch):
+        from bcf.core.jobs import LimitExceeded
+        from plans.review import exports
+
+        bulk_submitted_plans(AreaTeamFactory(), 3, prefix="Slow")
+        settings.EXPORT_JOB_THRESHOLD_ROWS = 2
+
+        def too_slow(user):
+            raise LimitExceeded("Preparing the download took longer than 300 seconds and was stopped.")
+
+        count, _make, name, kind = exports.EXPORTS[ExportKind.NATIONAL_CSV]
+        monkeypatch.setitem(exports.EXPORTS, ExportKind.NATIONAL_CSV, (count, too_slow, name, kind))
+        page_url = national.get(reverse("review:national_csv"))["Location"]
+        run_jobs()
+        page = national.get(page_url)
+        text = page.content.decode()
+        assert "Sorry, we could not prepare your download" in text and "longer than 300 seconds" in text
+        assert reverse("review:national_csv") in text, "a way to ask again"
+        assert ExportJob.objects.get().status == "failed"
 
 
 class TestQueryCount:

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from bcf.core.jobs import run_jobs
 from plans import access
-from plans.models import AssuranceOutcome, PlanStatus, Role, SectionComment, SubmissionFile
+from plans.models import AssuranceOutcome, ExportJob, PlanStatus, Role, SectionComment, SubmissionFile
 from plans.review import services as review
 from plans.workflow import services as workflow
 from tests.factories import AreaTeamFactory, RoleFactory, bulk_submitted_plans
@@ -164,6 +164,42 @@ class TestZip:
             }
         assert got == expected
         assert len(expected) >= 4
+        assert not ExportJob.objects.exists(), "a small area's zip is made in the request"
+
+    def test_a_large_area_zip_is_prepared_by_a_job_then_offered_for_download(
+        self, client, submitted, settings, run_jobs
+    ):
+        settings.EXPORT_JOB_THRESHOLD_VERSIONS = 3
+        settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+        others = bulk_submitted_plans(submitted.hwb.area_team, 3, prefix="Neighbour")
+        client.force_login(person(NOTTS_REVIEWER))
+
+        response = client.get(reverse("review:area_zip"))
+        job = ExportJob.objects.get()
+        assert response.status_code == 302 and response["Location"] == reverse("review:export", args=[job.token])
+        assert job.items == 4 and job.status == "queued"
+        page = client.get(response["Location"])
+        assert "Preparing your download" in text_of(page) and "4 submitted versions" in text_of(page)
+        assert '<meta http-equiv="refresh"' in page.content.decode(), "the page looks again without JavaScript"
+        file_url = reverse("review:export_file", args=[job.token])
+        assert client.get(file_url)["Location"] == response["Location"], "not ready yet: back to its page"
+        assert client.get(reverse("review:area_zip"))["Location"] == response["Location"], "asked twice, made once"
+        assert ExportJob.objects.count() == 1
+
+        assert run_jobs() >= 1
+        page = client.get(response["Location"])
+        assert "Your download is ready" in text_of(page) and '<meta http-equiv="refresh"' not in page.content.decode()
+        download = client.get(file_url)
+        assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+        assert download["Content-Disposition"].startswith("attachment")
+        stored = SubmissionFile.objects.filter(submission__plan__in=[submitted, *others])
+        with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
+            got = {n.rsplit("/", 1)[1]: hashlib.sha256(archive.read(n)).hexdigest() for n in archive.namelist()}
+        assert got == {f.filename: f.sha256 for f in stored}
+
+        client.force_login(person(RUTLAND_REVIEWER))  # another area team's reviewer: not theirs to see
+        assert client.get(response["Location"]).status_code == 404
+        assert client.get(file_url).status_code == 404
 
 
 class TestComments:
