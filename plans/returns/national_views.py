@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bcf.core.spreadsheets import csv_safe
 from metrics.charts import released_chart
 from plans.models import PublishedAdmissions
 from plans.returns import published
@@ -118,18 +119,6 @@ def national(request):
             "page_query": _page_query(request),
         },
     )
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """A cell a spreadsheet will not run (text starting with = + - @, tab or CR gets an apostrophe)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 CSV_HEADER = [

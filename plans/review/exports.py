@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django_tasks import task
 
 from bcf.core.jobs import JobFailed, backoff, enqueue, enqueue_after, time_limit
+from bcf.core.spreadsheets import csv_safe
 from bcf.core.validation import clean_filename
 from plans.models import ExportJob, ExportKind, FileJobStatus
 from plans.review.selectors import area_submitted_files, area_version_count, national_figures, national_plan_count
@@ -31,19 +32,6 @@ MAX_ATTEMPTS = 3
 
 
 # --- the files ------------------------------------------------------------------------------------
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """A cell a spreadsheet will not run: text starting with = + - @, a tab or a carriage return is
-    prefixed with an apostrophe (numbers are written as numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 CSV_HEADER = [

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bcf.core.carried import carry_form_error
 from bcf.core.issues import errors, warnings
+from bcf.core.spreadsheets import csv_safe
 from plans import access, deadlines
 from plans.access import Action, plan_for_user, user_roles_for_plan
 from plans.content.checks import check_plan
@@ -26,7 +27,6 @@ from plans.content.selectors import plan_view
 from plans.models import ExportKind, FileJobStatus, PlanStatus, Role, SectionComment, Submission
 from plans.review import exports
 from plans.review import services as review
-from plans.review.exports import csv_safe
 from plans.review.forms import AreaFilterForm, CommentForm, OutcomeForm
 from plans.review.national_chart import reductions_chart
 from plans.review.selectors import (

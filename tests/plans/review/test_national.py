@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bcf.core.spreadsheets import csv_safe
 from metrics import calculations as calc
 from metrics.models import FundingRow
 from plans.models import AssuranceOutcome, ExportJob, ExportKind, Plan, PlanStatus, Role
-from plans.review.exports import csv_safe
 from tests.factories import AreaTeamFactory, PlanFactory, RoleFactory, bulk_submitted_plans
 
 pytestmark = pytest.mark.django_db
