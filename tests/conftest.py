@@ -67,14 +67,20 @@ def _pdf_cache_in_tmp(settings, tmp_path_factory):
 def _reference_data_outlives_flush(request, django_db_blocker):
     """A transactional test (browser, several instances) ends by flushing every table, which also
     empties the reference data the migrations put in: the reporting periods of the quarterly returns.
-    Put them back, so the tests that run after it in the same process find them."""
-    yield
-    if "transactional_db" in request.fixturenames:
+    Every test that uses the database finds them there (put back when a flush took them)."""
+    uses_db = bool(
+        {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db")
+    )
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
         from django.apps import apps
 
-        periods = importlib.import_module("plans.migrations.0015_return_periods")
+        from plans.models import ReturnPeriod
+
         with django_db_blocker.unblock():
-            periods.add_periods(apps, None)
+            if not ReturnPeriod.objects.exists():
+                importlib.import_module("plans.migrations.0015_return_periods").add_periods(apps, None)
+    yield
 
 
 @pytest.fixture
