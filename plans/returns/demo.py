@@ -21,6 +21,7 @@ from metrics.models import P4PMetric
 from plans import deadlines
 from plans.editing import SKIP_STALE_CHECK
 from plans.models import (
+    SUBMITTED_STATES,
     AssuranceOutcomeChoice,
     ConditionStatus,
     HealthAndWellbeingBoard,
@@ -224,6 +225,11 @@ def load_demo_returns(password, log=print):
         plan = Plan.objects.filter(hwb=hwb, round=doc["round"], is_current=True).first()
         if plan is not None and plan.status == PlanStatus.DRAFT:
             plan = _submit_plan(plan, doc, reviewer)
+        if plan is None or plan.status not in SUBMITTED_STATES or plan.next_versions.exists():
+            # Someone has taken this demo plan elsewhere (sent it for sign-off, started a new version):
+            # leave their work alone rather than give it a history it did not have.
+            log(f"{hwb.name}: no demo returns, its plan has moved on ({plan.status_label if plan else 'none'})")
+            continue
         if board.get("p4p"):
             plan = _revised_with_p4p(plan, board["p4p"], editor, reviewer)
         for spec in board["returns"]:

@@ -70,3 +70,18 @@ def test_loading_twice_changes_nothing(demo_returns):
     before = QuarterlyReturn.objects.count()
     call_command("load_demo", "--returns", stdout=io.StringIO())
     assert QuarterlyReturn.objects.count() == before == 15
+
+
+def test_a_demo_plan_someone_moved_on_is_left_alone(db):
+    from plans.models import Plan
+
+    call_command("load_demo", stdout=io.StringIO())
+    # Someone sent the Rutland draft for sign-off before `make run` loaded the returns.
+    Plan.objects.filter(hwb__name__startswith="Rutland").update(status=PlanStatus.AWAITING_SIGN_OFF)
+    out = io.StringIO()
+    call_command("load_demo", "--returns", stdout=out)
+    assert "Rutland Health and Wellbeing Board: no demo returns, its plan has moved on (Awaiting sign-off)" in (
+        out.getvalue()
+    )
+    assert not QuarterlyReturn.objects.filter(hwb__name__startswith="Rutland").exists()
+    assert QuarterlyReturn.objects.filter(hwb__name__startswith="Nottinghamshire").count() == 6
