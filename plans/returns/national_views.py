@@ -81,7 +81,8 @@ def submitted_chart(figures):
         x += w
         keys.append(
             f'<rect x="{i * 215}" y="46" width="14" height="14" fill="{colour}"/>'
-            f'<text x="{i * 215 + 20}" y="58" font-size="14" fill="#0b0c0c">{escape(label)}: {n}</text>'
+            f'<text x="{i * 215 + 20}" y="58" font-size="14" font-family="GDS Transport, arial, sans-serif" '
+            f'fill="#0b0c0c">{escape(label)}: {n}</text>'
         )
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 70" width="100%" role="img" '
