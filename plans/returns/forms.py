@@ -4,7 +4,7 @@ beside each field); saving is the services' job (plans.returns.services)."""
 from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Fieldset, Layout, Size
 from django import forms
 
 from bcf.core.fields import (
@@ -66,11 +66,9 @@ class CoverForm(ReturnForm):
 
 class BudgetForm(ReturnForm):
     pooled = YesNoField(label="Have the funds been pooled via a section 75 pooled budget?", required=False)
-    pooled_expected_date = date_field(
-        "If no, the date the funds are expected to be pooled", help_text="For example, 1 4 2016"
-    )
+    pooled_expected_date = date_field("The date the funds are expected to be pooled", help_text="For example, 1 4 2016")
     pooled_commentary = forms.CharField(
-        label="If no, a commentary on why the funds are not pooled yet",
+        label="Why the funds are not pooled yet",
         required=False,
         max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -82,9 +80,12 @@ class BudgetForm(ReturnForm):
         self.fields["pooled_commentary"].error_name = "The commentary"
         self.helper.layout = Layout(
             "revision",
-            Field.radios("pooled", legend_size=Size.MEDIUM, inline=True),
-            Field("pooled_expected_date"),
-            Field.textarea("pooled_commentary", rows=5),
+            # The date and commentary are asked for only when the answer is no (GOV.UK conditional reveal).
+            ConditionalRadios(
+                "pooled",
+                "Yes",
+                ConditionalQuestion("No", Field("pooled_expected_date"), Field.textarea("pooled_commentary", rows=5)),
+            ),
         )
 
     def clean(self):
