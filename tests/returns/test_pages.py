@@ -375,8 +375,10 @@ def test_reopen_voids_the_sign_off(client, ret, board):
     complete(ret, board["editor"], actuals={1: 970, 2: 930})
     services.return_sign(ret=ret, user=board["chair"])
     login(client, board["editor"])
-    response = client.post(reverse("returns:reopen", args=[ret.pk]))
+    assert "What needs to change?" in client.get(reverse("returns:overview", args=[ret.pk])).content.decode()
+    response = client.post(reverse("returns:reopen", args=[ret.pk]), {"reason": "Quarter 1 figure was wrong"})
     assert response.url == reverse("returns:overview", args=[ret.pk])
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.DRAFT
+    assert ret.signatures.get().void_reason.endswith("Quarter 1 figure was wrong")
     assert "Signed off by" not in client.get(response.url).content.decode()
