@@ -9,6 +9,7 @@ import os
 from collections import Counter
 from html.parser import HTMLParser
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import strategies as st
 
 REPORT_ONLY = os.environ.get("HOSTILE_REPORT_ONLY") == "1"
@@ -66,6 +67,8 @@ TEXTS = [
     "tbc",
 ]
 DATE_PARTS = ["31", "02", "2014", "0", "00", "29", "13", "99999999999999999999", "-1", "２", "1e3", "2014.5", ""]
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+FILE_NAMES = ["invoice\u202egnp.exe", "a\x00b.png", "../../etc/passwd", "x" * 300 + ".png", "chart.png", "\u2066.png"]
 REVISIONS = ["abc", "", "-1", "1e308", "99999999999999999999", "0", "١", " 0 ", "0.0"]
 
 HOSTILE_STRING = st.one_of(
@@ -214,3 +217,36 @@ def post_forms(html, page_url):
     parser = FormsParser(page_url)
     parser.feed(html)
     return parser.forms
+
+
+def hostile_post(data, form):
+    """A POST for the form: each field kept, given a hostile value (a revision, a row count, an
+    option or a string; a file with an odd name and content) or left out; one of its buttons."""
+    post = {}
+    for name, field in form["fields"].items():
+        if name == "csrfmiddlewaretoken":
+            continue
+        how = data.draw(st.sampled_from(["keep", "hostile", "hostile", "omit"]), label=f"{name}: how")
+        if field["kind"] == "file":
+            if how != "omit":
+                post[name] = SimpleUploadedFile(
+                    data.draw(st.sampled_from(FILE_NAMES), label=f"{name}: file name"),
+                    data.draw(st.sampled_from([PNG, b"", b"%PDF-1.4 junk", b"PK\x03\x04junk"]), label="content"),
+                    content_type="image/png",
+                )
+            continue
+        if how == "omit":
+            continue
+        if how == "keep":
+            if field["value"] is not None:
+                post[name] = field["value"]
+        elif name == "revision" or name.endswith("-rows"):
+            post[name] = data.draw(st.sampled_from(REVISIONS), label=name)
+        elif field["options"] and data.draw(st.booleans(), label=f"{name}: an option"):
+            post[name] = data.draw(st.sampled_from(field["options"]), label=name)
+        else:
+            post[name] = data.draw(HOSTILE_STRING, label=name)
+    if form["buttons"]:
+        name, value = data.draw(st.sampled_from(form["buttons"]), label="button")
+        post[name] = value
+    return post

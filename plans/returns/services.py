@@ -13,7 +13,7 @@ from metrics.definitions import FundingKind, part2_edition
 from metrics.models import ExpenditureRow, FundingRow, Metric
 from metrics.selectors import metric_views
 from plans import deadlines
-from plans.access import Action, NotAllowed, require
+from plans.access import RULES, Action, NotAllowed, require
 from plans.models import (
     AdmissionsRevision,
     QuarterlyReturn,
@@ -348,21 +348,28 @@ def return_submit(*, ret, user):
     return submission
 
 
-@transaction.atomic
-def return_accept(*, ret, user, comment=""):
+def _decide(ret, user, action, decision, comment):
+    """The area team's decision on a submitted return: recorded, the state the transitions table gives
+    the action, and the Board told."""
     ret = _lock(ret)
-    require(user, Action.RETURN_ACCEPT, ret)
-    decision = ReturnDecision.objects.create(
+    require(user, action, ret)
+    decided = ReturnDecision.objects.create(
         quarterly_return=ret,
-        decision=ReturnDecision.ACCEPTED,
+        decision=decision,
         comment=comment,
         decided_by=user,
         decided_by_name=display_name(user),
         decided_at=deadlines.now(),
     )
-    _set_status(ret, user, ReturnStatus.ACCEPTED, comment)
-    notifications.decided(ret=ret, decision=decision)
+    _set_status(ret, user, RULES[action].to, comment)
+    notifications.decided(ret=ret, decision=decided)
     return ret
+
+
+@transaction.atomic
+def return_accept(*, ret, user, comment=""):
+    """SUBMITTED → ACCEPTED, with the area team's comments if any."""
+    return _decide(ret, user, Action.RETURN_ACCEPT, ReturnDecision.ACCEPTED, comment)
 
 
 @transaction.atomic
@@ -370,19 +377,7 @@ def return_send_back(*, ret, user, comment):
     """SUBMITTED → RETURNED with the area team's comments (required)."""
     if not (comment or "").strip():
         raise ReturnError("Say what the Board needs to change.")
-    ret = _lock(ret)
-    require(user, Action.RETURN_SEND_BACK, ret)
-    decision = ReturnDecision.objects.create(
-        quarterly_return=ret,
-        decision=ReturnDecision.RETURNED,
-        comment=comment,
-        decided_by=user,
-        decided_by_name=display_name(user),
-        decided_at=deadlines.now(),
-    )
-    _set_status(ret, user, ReturnStatus.RETURNED, comment)
-    notifications.decided(ret=ret, decision=decision)
-    return ret
+    return _decide(ret, user, Action.RETURN_SEND_BACK, ReturnDecision.RETURNED, comment)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ person may do comes from plans.access (allowed_actions for the buttons, the serv
 the doing); each view parses a form, calls one service (plans.returns.services) and renders."""
 
 import datetime
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -401,10 +402,34 @@ def _refused(request, ret, exc):
     return _back(ret)
 
 
-@login_required
-@require_POST
-def sign(request, return_id):
-    ret = _transition(request, return_id, Action.RETURN_SIGN)
+def return_transition(action, methods=("POST",)):
+    """A page that takes one workflow action on a return, as plans.workflow.views.transition_view
+    does for plans: found in the user's scope (404), the action's roles checked (403), and a refusal
+    the service raises answered with a message on the return's page."""
+
+    def decorate(view):
+        @login_required
+        @require_http_methods(list(methods))
+        @wraps(view)
+        def wrapper(request, return_id):
+            ret = _transition(request, return_id, action)
+            try:
+                return view(request, ret)
+            except (Refused, services.ReturnError) as exc:
+                return _refused(request, ret, exc)
+
+        return wrapper
+
+    return decorate
+
+
+def _done(request, ret, message):
+    messages.success(request, message)
+    return _back(ret)
+
+
+@return_transition(Action.RETURN_SIGN)
+def sign(request, ret):
     try:
         services.return_sign(ret=ret, user=request.user)
     except services.ReturnHasErrors as exc:
@@ -414,70 +439,38 @@ def sign(request, return_id):
             {"ret": ret, "message": str(exc), "problems": _issue_links(ret, exc.problems)},
             status=400,
         )
-    except (Refused, services.ReturnError) as exc:
-        return _refused(request, ret, exc)
-    messages.success(request, "The return has been signed off. It can now be submitted.")
-    return _back(ret)
+    return _done(request, ret, "The return has been signed off. It can now be submitted.")
 
 
-@login_required
-@require_POST
-def reopen(request, return_id):
-    ret = _transition(request, return_id, Action.RETURN_REOPEN)
-    try:
-        services.return_reopen(ret=ret, user=request.user, reason=request.POST.get("reason", "")[:300])
-    except (Refused, services.ReturnError) as exc:
-        return _refused(request, ret, exc)
-    messages.success(request, "The return has been reopened. It needs signing off again before it is submitted.")
-    return _back(ret)
+@return_transition(Action.RETURN_REOPEN)
+def reopen(request, ret):
+    services.return_reopen(ret=ret, user=request.user, reason=request.POST.get("reason", "")[:300])
+    return _done(request, ret, "The return has been reopened. It needs signing off again before it is submitted.")
 
 
-@login_required
-@require_POST
-def submit(request, return_id):
-    ret = _transition(request, return_id, Action.RETURN_SUBMIT)
-    try:
-        services.return_submit(ret=ret, user=request.user)
-    except (Refused, services.ReturnError) as exc:
-        return _refused(request, ret, exc)
-    messages.success(request, "The return has been submitted to the area team.")
-    return _back(ret)
+@return_transition(Action.RETURN_SUBMIT)
+def submit(request, ret):
+    services.return_submit(ret=ret, user=request.user)
+    return _done(request, ret, "The return has been submitted to the area team.")
 
 
-@login_required
-@require_POST
-def accept(request, return_id):
-    ret = _transition(request, return_id, Action.RETURN_ACCEPT)
-    try:
-        services.return_accept(ret=ret, user=request.user, comment=request.POST.get("comment", "").strip())
-    except (Refused, services.ReturnError) as exc:
-        return _refused(request, ret, exc)
-    messages.success(request, "The return has been accepted.")
-    return _back(ret)
+@return_transition(Action.RETURN_ACCEPT)
+def accept(request, ret):
+    services.return_accept(ret=ret, user=request.user, comment=request.POST.get("comment", "").strip())
+    return _done(request, ret, "The return has been accepted.")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def send_back(request, return_id):
-    ret = _transition(request, return_id, Action.RETURN_SEND_BACK)
+@return_transition(Action.RETURN_SEND_BACK, methods=("GET", "POST"))
+def send_back(request, ret):
     form = forms.SendBackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.return_send_back(ret=ret, user=request.user, comment=form.cleaned_data["comment"])
-        except (Refused, services.ReturnError) as exc:
-            return _refused(request, ret, exc)
-        messages.success(request, "The return has been returned to the Board with your comments.")
-        return _back(ret)
+        services.return_send_back(ret=ret, user=request.user, comment=form.cleaned_data["comment"])
+        return _done(request, ret, "The return has been returned to the Board with your comments.")
     return render(request, "returns/send_back.html", {"ret": ret, "form": form}, status=400 if form.errors else 200)
 
 
-@login_required
-@require_POST
-def resubmit(request, return_id):
-    ret = _transition(request, return_id, Action.RETURN_RESUBMIT)
-    try:
-        new = services.return_resubmit(ret=ret, user=request.user)
-    except (Refused, services.ReturnError) as exc:
-        return _refused(request, ret, exc)
+@return_transition(Action.RETURN_RESUBMIT)
+def resubmit(request, ret):
+    new = services.return_resubmit(ret=ret, user=request.user)
     messages.success(request, f"Version {new.version} started: change what the area team asked for, then sign it off.")
     return redirect("returns:overview", new.pk)

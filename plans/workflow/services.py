@@ -377,10 +377,6 @@ def plan_submit(*, plan, user):
             + "; ".join(not_holding)
             + ". An editor must reopen the plan so it can be signed again."
         )
-    at = deadlines.now()
-    deadline = deadlines.round_deadline(plan.edition, plan.round)
-    plan.status, plan.date_submitted = PlanStatus.SUBMITTED, at
-    plan.save(update_fields=["status", "date_submitted", "updated_at"])
     _history(
         plan=plan,
         user=user,
@@ -390,21 +386,7 @@ def plan_submit(*, plan, user):
         verb=Verb.STATUS_CHANGED,
         payload={"to": PlanStatus.SUBMITTED},
     )
-    submission = Submission.objects.create(
-        plan=plan,
-        version=plan.version,
-        edition=plan.edition,
-        round=plan.round,
-        submitted_at=at,
-        submitted_by=user,
-        submitted_by_name=display_name(user),
-        deadline=deadline,
-        is_late=deadline is not None and at > deadline,
-        content_hash=view.content_hash,
-    )
-    # The files are made by background jobs queued in this transaction: the version and its jobs
-    # commit together or not at all, and the reviewers are e-mailed once the files are stored.
-    jobs = files.queue_version_files(submission)
+    submission, jobs = _store_version(plan, view, user, deadlines.now())
     _history(
         plan=plan,
         user=user,
@@ -415,6 +397,28 @@ def plan_submit(*, plan, user):
         + ", ".join(version_filename(plan, job.kind) for job in jobs),
     )
     return submission
+
+
+def _store_version(plan, view, user, at):
+    """The plan SUBMITTED at `at` and its version stored (round, deadline and late flag, content hash),
+    with one background job per file queued in this transaction: the version and its jobs commit
+    together or not at all, and the reviewers are e-mailed once the files are stored."""
+    deadline = deadlines.round_deadline(plan.edition, plan.round)
+    plan.status, plan.date_submitted = PlanStatus.SUBMITTED, at
+    plan.save(update_fields=["status", "date_submitted", "updated_at"])
+    submission = Submission.objects.create(
+        plan=plan,
+        version=plan.version,
+        edition=plan.edition,
+        round=plan.round,
+        submitted_at=at,
+        submitted_by=user,
+        submitted_by_name=display_name(user) if user else "Imported",
+        deadline=deadline,
+        is_late=deadline is not None and at > deadline,
+        content_hash=view.content_hash,
+    )
+    return submission, files.queue_version_files(submission)
 
 
 def submitted_at_from(doc, plan):
@@ -442,23 +446,7 @@ def plan_store_submitted(*, plan, submitted_at, user=None):
     its submitted version: the round and date kept, its files made by the version file jobs. Its
     checks are shown but do not block: it was submitted as it is."""
     plan = _lock(plan)
-    view = plan_view(plan)
-    deadline = deadlines.round_deadline(plan.edition, plan.round)
-    plan.status, plan.date_submitted = PlanStatus.SUBMITTED, submitted_at
-    plan.save(update_fields=["status", "date_submitted", "updated_at"])
-    submission = Submission.objects.create(
-        plan=plan,
-        version=plan.version,
-        edition=plan.edition,
-        round=plan.round,
-        submitted_at=submitted_at,
-        submitted_by=user,
-        submitted_by_name=display_name(user) if user else "Imported",
-        deadline=deadline,
-        is_late=deadline is not None and submitted_at > deadline,
-        content_hash=view.content_hash,
-    )
-    jobs = files.queue_version_files(submission)
+    submission, jobs = _store_version(plan, plan_view(plan), user, submitted_at)
     _history(
         plan=plan,
         user=user,

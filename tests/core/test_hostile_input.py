@@ -38,12 +38,10 @@ from plans.workflow import services as workflow
 from schemes.models import Scheme
 from tests.conftest import demo_document
 from tests.factories import editor_for
-from tests.hostile import HOSTILE_JSON, HOSTILE_STRING, REVISIONS, fail, post_forms, record
+from tests.hostile import HOSTILE_JSON, HOSTILE_STRING, fail, hostile_post, post_forms, record
 from tests.metrics.factories import BenefitRowFactory, complete_part2_plan
 from tests.test_url_role_matrix import patterns
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-FILE_NAMES = ["invoice\u202egnp.exe", "a\x00b.png", "../../etc/passwd", "x" * 300 + ".png", "chart.png", "\u2066.png"]
 ROW_MODELS = {
     "schemes:annex1": Scheme,
     "metrics:expenditure_edit": ExpenditureRow,
@@ -181,37 +179,6 @@ def forms(site):
     return found
 
 
-def _hostile_post(data, form):
-    post = {}
-    for name, field in form["fields"].items():
-        if name == "csrfmiddlewaretoken":
-            continue
-        how = data.draw(st.sampled_from(["keep", "hostile", "hostile", "omit"]), label=f"{name}: how")
-        if field["kind"] == "file":
-            if how != "omit":
-                post[name] = SimpleUploadedFile(
-                    data.draw(st.sampled_from(FILE_NAMES), label=f"{name}: file name"),
-                    data.draw(st.sampled_from([PNG, b"", b"%PDF-1.4 junk", b"PK\x03\x04junk"]), label="content"),
-                    content_type="image/png",
-                )
-            continue
-        if how == "omit":
-            continue
-        if how == "keep":
-            if field["value"] is not None:
-                post[name] = field["value"]
-        elif name == "revision" or name.endswith("-rows"):
-            post[name] = data.draw(st.sampled_from(REVISIONS), label=name)
-        elif field["options"] and data.draw(st.booleans(), label=f"{name}: an option"):
-            post[name] = data.draw(st.sampled_from(field["options"]), label=name)
-        else:
-            post[name] = data.draw(HOSTILE_STRING, label=name)
-    if form["buttons"]:
-        name, value = data.draw(st.sampled_from(form["buttons"]), label="button")
-        post[name] = value
-    return post
-
-
 @pytest.mark.django_db
 @settings(
     max_examples=250,
@@ -224,7 +191,7 @@ def test_every_form_answers_hostile_values_without_a_server_error_or_a_partial_s
     plan, client = form["plan"], site["client"]
     editor = site["editors"][plan.pk]
     client.force_login(editor)
-    post = _hostile_post(data, form)
+    post = hostile_post(data, form)
     before = plan_state(plan)
     response = _request(lambda: client.post(form["action"], post))
     after = plan_state(plan)

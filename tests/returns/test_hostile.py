@@ -21,7 +21,7 @@ from plans.returns.checks import SECTIONS
 from plans.returns.document import return_document
 from plans.returns.importer import import_return
 from plans.returns.selectors import return_view
-from tests.hostile import HOSTILE_JSON, HOSTILE_STRING, REVISIONS, fail, post_forms, record
+from tests.hostile import HOSTILE_JSON, fail, hostile_post, post_forms, record
 from tests.returns.conftest import complete, period
 
 pytestmark = pytest.mark.django_db
@@ -45,29 +45,6 @@ def state(ret):
     return ret.status, ret.revision, json.dumps(return_document(return_view(ret), computed=False), sort_keys=True)
 
 
-def _post(data, form):
-    post = {}
-    for name, field in form["fields"].items():
-        if name == "csrfmiddlewaretoken":
-            continue
-        how = data.draw(st.sampled_from(["keep", "hostile", "hostile", "omit"]), label=f"{name}: how")
-        if how == "omit":
-            continue
-        if how == "keep":
-            if field["value"] is not None:
-                post[name] = field["value"]
-        elif name == "revision":
-            post[name] = data.draw(st.sampled_from(REVISIONS), label=name)
-        elif field["options"] and data.draw(st.booleans(), label=f"{name}: an option"):
-            post[name] = data.draw(st.sampled_from(field["options"]), label=name)
-        else:
-            post[name] = data.draw(HOSTILE_STRING, label=name)
-    if form["buttons"]:
-        name, value = data.draw(st.sampled_from(form["buttons"]), label="button")
-        post[name] = value
-    return post
-
-
 @settings(
     max_examples=120,
     deadline=None,
@@ -77,7 +54,7 @@ def _post(data, form):
 def test_every_return_form_answers_hostile_values_without_a_server_error_or_a_partial_save(site, data):
     form = data.draw(st.sampled_from(site["forms"]), label="form")
     ret, client = site["ret"], site["client"]
-    post = _post(data, form)
+    post = hostile_post(data, form)
     before = state(ret)
     savepoint = transaction.savepoint()
     response = client.post(form["action"], post)
